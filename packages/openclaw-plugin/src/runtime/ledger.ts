@@ -1,0 +1,152 @@
+/**
+ * The durable ledger port: what the runtime must remember across restarts so that no box is left
+ * orphaned and no final state is lost. Types, the interface and its typed errors only; the
+ * implementations (SQLite for production, in-memory for tests) live in `src/adapters/storage`.
+ */
+import type { Conversation } from "../core/conversation.ts";
+
+/** One (session, conversation) pair and its lifecycle state. `slot` is `slotKey(session, conversation)`. */
+export interface SlotRecord {
+  slot: string;
+  session: string;
+  conversation: Conversation;
+  /** Lifecycle phase name; opaque to the ledger. */
+  phase: string;
+  /** Box generation of the slot. */
+  generation: number;
+  runId?: string;
+  /** Opaque JSON of the core's slot state, for rehydration. Must survive a JSON round trip. */
+  snapshot?: unknown;
+  lastTransition?: { from: string; to: string; reason: string; at: number };
+  updatedAt: number;
+}
+
+export const BOX_STATES = ["running", "done", "error", "aborted", "interrupted", "removed"] as const;
+export type BoxState = (typeof BOX_STATES)[number];
+
+/** One Mattermost post we own. `boxId` is `${slot}#${generation}`. */
+export interface BoxRecord {
+  boxId: string;
+  slot: string;
+  generation: number;
+  channelId: string;
+  rootId?: string;
+  /** Known once the create landed. */
+  postId?: string;
+  /** Sent with the create; lets a restart reconcile a create whose answer was lost. */
+  pendingPostId: string;
+  runId?: string;
+  state: BoxState;
+  /** Increments on every put; a put with a lower version than stored is refused. */
+  version: number;
+  updatedAt: number;
+}
+
+/** The single-owner lease: only its holder may drive boxes. Expired when `expiresAt <= now`. */
+export interface Lease {
+  owner: string;
+  pid: number;
+  host: string;
+  acquiredAt: number;
+  expiresAt: number;
+}
+
+export type LeaseResult = { ok: true } | { ok: false; holder: Lease };
+
+/** A stored row that failed validation when read back; the row is skipped, never returned. */
+export interface LedgerProblem {
+  table: "slots" | "boxes" | "lease";
+  /** Primary key of the bad row (slot, boxId, or "lease"). */
+  key: string;
+  reason: string;
+}
+
+/**
+ * The ledger port. Synchronous (node:sqlite is); every method is one small write or read.
+ * Records are validated on write (InvalidRecordError) and on read: a row that fails to parse is
+ * skipped and reported through `problems()` (and the implementation's `onProblem` hook), keyed by
+ * its primary key, so one bad row never hides the others.
+ */
+export interface Ledger {
+  getSlot(slot: string): SlotRecord | undefined;
+  putSlot(rec: SlotRecord): void;
+  /** All readable slots, ordered by slot key. */
+  listSlots(): SlotRecord[];
+  getBox(boxId: string): BoxRecord | undefined;
+  /** Throws StaleWriteError when `rec.version` is lower than the stored version. */
+  putBox(rec: BoxRecord): void;
+  /** Readable boxes, ordered by slot key then generation. */
+  listBoxes(filter?: { slot?: string; states?: BoxState[] }): BoxRecord[];
+  /** Atomically puts several records: all land or none (a stale box refuses the whole batch). */
+  putBatch(batch: { slots?: SlotRecord[]; boxes?: BoxRecord[] }): void;
+  /** Succeeds if the lease is free, expired (`expiresAt <= now`) or already held by `candidate.owner`. */
+  acquireLease(candidate: Lease, now: number): LeaseResult;
+  /** Extends the lease if `owner` holds it; false otherwise. */
+  renewLease(owner: string, expiresAt: number): boolean;
+  /** Frees the lease if `owner` holds it; a no-op otherwise. */
+  releaseLease(owner: string): void;
+  /** Distinct unreadable rows met so far. */
+  problems(): LedgerProblem[];
+  /** Idempotent; any other call after it throws. */
+  close(): void;
+}
+
+export type LedgerErrorCode =
+  | "stale_write"
+  | "invalid_record"
+  | "unreadable"
+  | "schema_too_new"
+  | "migration_failed"
+  | "closed";
+
+/** Base of every ledger error; branch on `code`, never on message text. */
+export class LedgerError extends Error {
+  readonly code: LedgerErrorCode;
+  constructor(code: LedgerErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "LedgerError";
+    this.code = code;
+  }
+}
+
+/** A box put whose version is lower than the stored one: a late write from an older publisher. */
+export class StaleWriteError extends LedgerError {
+  readonly boxId: string;
+  readonly storedVersion: number;
+  readonly attemptedVersion: number;
+  constructor(boxId: string, storedVersion: number, attemptedVersion: number) {
+    super(
+      "stale_write",
+      `stale write to box ${boxId}: version ${attemptedVersion} is lower than stored ${storedVersion}`,
+    );
+    this.name = "StaleWriteError";
+    this.boxId = boxId;
+    this.storedVersion = storedVersion;
+    this.attemptedVersion = attemptedVersion;
+  }
+}
+
+/** A record handed to the ledger that breaks its shape or invariants (e.g. slot ≠ slotKey). */
+export class InvalidRecordError extends LedgerError {
+  readonly key: string;
+  constructor(key: string, reason: string) {
+    super("invalid_record", `invalid ledger record ${key}: ${reason}`);
+    this.name = "InvalidRecordError";
+    this.key = key;
+  }
+}
+
+/** The ledger file cannot be used: unreadable, not a ledger, written by a newer build, or not migratable. */
+export class LedgerOpenError extends LedgerError {
+  readonly file: string;
+  constructor(
+    code: "unreadable" | "schema_too_new" | "migration_failed",
+    file: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(code, message, options);
+    this.name = "LedgerOpenError";
+    this.file = file;
+  }
+}
