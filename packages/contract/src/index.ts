@@ -1,1 +1,2 @@
 export * from "./live-status.ts";
+export * from "./parse.ts";

@@ -13,6 +13,7 @@ export interface IconProps {
 export function Icon({ name, tone, label }: IconProps): React.ReactElement {
   const a11y = label ? { role: "img", "aria-label": label } : { "aria-hidden": true };
   return (
+    // biome-ignore lint/a11y/noSvgWithoutTitle: labelled through role/aria-label, or hidden when decorative.
     <svg
       className={name === "spinner" ? "ls-icon ls-spin" : "ls-icon"}
       viewBox="0 0 16 16"

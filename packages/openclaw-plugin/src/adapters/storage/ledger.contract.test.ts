@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Conversation } from "../../core/conversation.ts";
 import { slotKey } from "../../core/conversation.ts";
 import type { BoxRecord, Lease, Ledger, SlotRecord } from "../../runtime/ledger.ts";
-import { InvalidRecordError, LedgerError, StaleWriteError } from "../../runtime/ledger.ts";
+import { InvalidRecordError, type LedgerError, StaleWriteError } from "../../runtime/ledger.ts";
 import { MemoryLedger } from "./memory-ledger.ts";
 import { SqliteLedger } from "./sqlite-ledger.ts";
 

@@ -113,6 +113,7 @@ function checkSlot(v: Row): SlotRecord | string {
 function checkBox(v: Row): BoxRecord | string {
   if (!isText(v.slot)) return "slot is not a non-empty string";
   if (!isCount(v.generation)) return "generation is not a non-negative integer";
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the message names the expected shape.
   if (v.boxId !== `${v.slot}#${v.generation}`) return "boxId is not `${slot}#${generation}`";
   if (!isText(v.channelId)) return "channelId is not a non-empty string";
   if (!isOptText(v.rootId)) return "rootId is not a non-empty string";

@@ -1,0 +1,175 @@
+import { type Clock, systemClock } from "../../runtime/clock.ts";
+import { RateBudget } from "../../runtime/rate-budget.ts";
+import { apiErrorFromResponse, MattermostApiError, MattermostNetworkError } from "./errors.ts";
+
+/** The fields of a Mattermost post we read. */
+export interface MattermostPost {
+  id: string;
+  channel_id: string;
+  root_id: string;
+  user_id: string;
+  message: string;
+  type: string;
+  props: Record<string, unknown>;
+  create_at: number;
+  update_at: number;
+  delete_at: number;
+  pending_post_id?: string;
+}
+
+export interface MattermostUser {
+  id: string;
+  username: string;
+  update_at?: number;
+}
+
+export interface MattermostChannel {
+  id: string;
+  /** `O` public, `P` private, `D` direct, `G` group. */
+  type: string;
+  name: string;
+  display_name: string;
+  team_id: string;
+  delete_at?: number;
+}
+
+export interface CreatePostInput {
+  channel_id: string;
+  root_id?: string;
+  message: string;
+  /** `""` or `custom_…`. */
+  type: string;
+  props: Record<string, unknown>;
+  /** Makes a repeated create idempotent for ~30 s (the server answers with the post it already made). */
+  pending_post_id: string;
+}
+
+export interface PatchPostInput {
+  /** The full message: the server replaces it. */
+  message: string;
+  /** The full props: the server replaces them, it does not merge. */
+  props: Record<string, unknown>;
+}
+
+/** Mattermost REST v4, one method per call the status box needs. */
+export interface MattermostClient {
+  getMe(): Promise<MattermostUser>;
+  /** `silent` asks the server not to notify (`?silent=true`); see {@link createMattermostClient}. */
+  createPost(input: CreatePostInput, options?: { silent?: boolean }): Promise<MattermostPost>;
+  patchPost(postId: string, patch: PatchPostInput): Promise<MattermostPost>;
+  deletePost(postId: string): Promise<void>;
+  getPost(postId: string): Promise<MattermostPost>;
+  /** The DM channel between two users (`POST /channels/direct`, 201 whether new or not). */
+  createDirectChannel(userA: string, userB: string): Promise<MattermostChannel>;
+  getChannel(channelId: string): Promise<MattermostChannel>;
+}
+
+export interface MattermostClientOptions {
+  baseUrl: string;
+  token: string;
+  fetch?: typeof fetch;
+  /** The token's shared budget; a private one (5 req/s, burst 5) when omitted. */
+  budget?: RateBudget;
+  clock?: Clock;
+  /** Real-time limit for one request, body included. Default 30 s. */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * A thin client over `fetch`: each call is one HTTP request that first takes a slot from the rate
+ * budget, and fails with {@link MattermostApiError} or {@link MattermostNetworkError}. It never
+ * retries (the box publisher does, with the retry policy); on a 429 it blocks the whole budget until
+ * `Retry-After` has passed, so no request with this token goes early.
+ *
+ * Silent creates: the first `createPost(…, { silent: true })` sends `?silent=true`; if the server
+ * rejects that with 400 or 501 and the same create without it succeeds, the client remembers that
+ * the server has no silent posts and stops asking (the only call that can make two requests).
+ */
+export function createMattermostClient(o: MattermostClientOptions): MattermostClient {
+  const doFetch = o.fetch ?? fetch;
+  const clock = o.clock ?? systemClock;
+  const budget = o.budget ?? new RateBudget({ clock });
+  const base = o.baseUrl.replace(/\/+$/, "");
+  const timeoutMs = o.requestTimeoutMs ?? 30_000;
+  let silentSupported: boolean | undefined;
+
+  async function request<T>(method: string, route: string, body?: unknown): Promise<T> {
+    const path = `/api/v4${route}`;
+    await budget.acquire();
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${o.token}`,
+      Accept: "application/json",
+      "X-Requested-With": "XMLHttpRequest",
+    };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let res: Response;
+    let text: string;
+    try {
+      res = await doFetch(base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: timeout,
+      });
+      if (!res.ok) {
+        const error = await apiErrorFromResponse(res, { method, path, nowMs: clock.now(), secret: o.token });
+        if (error.status === 429) budget.blockUntil(clock.now() + (error.retryAfterMs ?? 1_000));
+        throw error;
+      }
+      text = await res.text();
+    } catch (error) {
+      if (error instanceof MattermostApiError) throw error;
+      throw new MattermostNetworkError({ cause: error, method, path, timedOut: timeout.aborted });
+    }
+    if (text === "") return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      // A cut or mangled 2xx body (a proxy, a reset mid-body) is as good as no answer.
+      throw new MattermostNetworkError({ cause: error, method, path });
+    }
+  }
+
+  const id = (value: string) => encodeURIComponent(value);
+
+  return {
+    getMe: () => request<MattermostUser>("GET", "/users/me"),
+
+    async createPost(input, options) {
+      if (!options?.silent || silentSupported === false)
+        return request<MattermostPost>("POST", "/posts", input);
+      try {
+        const post = await request<MattermostPost>("POST", "/posts?silent=true", input);
+        silentSupported = true;
+        return post;
+      } catch (error) {
+        const refusedFlag =
+          silentSupported === undefined &&
+          error instanceof MattermostApiError &&
+          (error.status === 400 || error.status === 501);
+        if (!refusedFlag) throw error;
+        const post = await request<MattermostPost>("POST", "/posts", input);
+        silentSupported = false;
+        return post;
+      }
+    },
+
+    patchPost: (postId, patch) =>
+      request<MattermostPost>("PUT", `/posts/${id(postId)}/patch`, {
+        message: patch.message,
+        props: patch.props,
+      }),
+
+    async deletePost(postId) {
+      await request<unknown>("DELETE", `/posts/${id(postId)}`);
+    },
+
+    getPost: (postId) => request<MattermostPost>("GET", `/posts/${id(postId)}`),
+
+    createDirectChannel: (userA, userB) =>
+      request<MattermostChannel>("POST", "/channels/direct", [userA, userB]),
+
+    getChannel: (channelId) => request<MattermostChannel>("GET", `/channels/${id(channelId)}`),
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * The two ways a Mattermost request fails: the server answered with an error
+ * ({@link MattermostApiError}) or no usable answer came back ({@link MattermostNetworkError}).
+ * Both carry the fields a retry decision needs, so nothing ever parses message text.
+ * Messages name the method and path only; the token is never part of them.
+ */
+
+/** Mattermost answered with a non-2xx status. */
+export class MattermostApiError extends Error {
+  override readonly name = "MattermostApiError";
+  readonly status: number;
+  /** The AppError `id` (e.g. `api.context.permissions.app_error`); undefined for plain-text bodies such as a 429. */
+  readonly code: string | undefined;
+  /** Wait the server asked for (`Retry-After`), in ms. */
+  readonly retryAfterMs: number | undefined;
+  readonly method: string;
+  readonly path: string;
+  readonly requestId: string | undefined;
+
+  constructor(o: {
+    status: number;
+    code?: string;
+    retryAfterMs?: number;
+    method: string;
+    path: string;
+    requestId?: string;
+    serverMessage?: string;
+  }) {
+    const detail = o.code ?? o.serverMessage?.slice(0, 200) ?? "";
+    super(`Mattermost ${o.method} ${o.path} failed with ${o.status}${detail ? ` (${detail})` : ""}`);
+    this.status = o.status;
+    this.code = o.code;
+    this.retryAfterMs = o.retryAfterMs;
+    this.method = o.method;
+    this.path = o.path;
+    this.requestId = o.requestId;
+  }
+}
+
+/** The request failed before a complete answer arrived (refused, reset, timed out, unreadable body). */
+export class MattermostNetworkError extends Error {
+  override readonly name = "MattermostNetworkError";
+  override readonly cause: unknown;
+  readonly method: string;
+  readonly path: string;
+  /** System error code of the cause, e.g. `ECONNRESET`, when there is one. */
+  readonly errno: string | undefined;
+  readonly timedOut: boolean;
+
+  constructor(o: { cause: unknown; method: string; path: string; timedOut?: boolean }) {
+    const errno = systemErrorCode(o.cause);
+    const what = o.timedOut ? "timed out" : `network error${errno ? ` (${errno})` : ""}`;
+    super(`Mattermost ${o.method} ${o.path} ${what}`);
+    this.cause = o.cause;
+    this.method = o.method;
+    this.path = o.path;
+    this.errno = errno;
+    this.timedOut = o.timedOut ?? false;
+  }
+}
+
+/** Finds a Node system error code (`ECONNRESET`, `UND_ERR_SOCKET`…) along a `cause` chain. */
+function systemErrorCode(error: unknown): string | undefined {
+  let current = error;
+  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * Parses `Retry-After` (delta seconds or an HTTP date) into ms. An HTTP date is measured against
+ * the response's own `Date` header when present, so the local clock never needs to be epoch time.
+ */
+export function parseRetryAfter(
+  value: string | null,
+  dateHeader: string | null,
+  nowMs: number,
+): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  const serverNow = dateHeader ? Date.parse(dateHeader) : Number.NaN;
+  return Math.max(0, at - (Number.isNaN(serverNow) ? nowMs : serverNow));
+}
+
+/**
+ * Builds the typed error from a non-2xx response: AppError JSON bodies give `code` and `requestId`;
+ * a 429 without `Retry-After` falls back to `X-RateLimit-Reset` (seconds until the window resets).
+ * `secret` (the token) is cut out of any server text we keep, in case a proxy echoes it.
+ */
+export async function apiErrorFromResponse(
+  res: Response,
+  o: { method: string; path: string; nowMs: number; secret?: string },
+): Promise<MattermostApiError> {
+  const { method, path, nowMs, secret } = o;
+  let body = "";
+  try {
+    body = await res.text();
+    // Real tokens are 26 characters; a very short "secret" would shred the text instead of protecting it.
+    if (secret && secret.length >= 8) body = body.replaceAll(secret, "[redacted]");
+  } catch {
+    // The status alone is enough to decide what to do.
+  }
+  let code: string | undefined;
+  let requestId = res.headers.get("x-request-id") ?? undefined;
+  let serverMessage: string | undefined = body || undefined;
+  if (body.startsWith("{")) {
+    try {
+      const parsed = JSON.parse(body) as { id?: unknown; message?: unknown; request_id?: unknown };
+      if (typeof parsed.id === "string" && parsed.id) code = parsed.id;
+      if (typeof parsed.message === "string") serverMessage = parsed.message;
+      if (typeof parsed.request_id === "string" && parsed.request_id) requestId = parsed.request_id;
+    } catch {
+      // Not an AppError: keep the raw text.
+    }
+  }
+  let retryAfterMs = parseRetryAfter(res.headers.get("retry-after"), res.headers.get("date"), nowMs);
+  if (retryAfterMs === undefined && res.status === 429) {
+    const reset = Number(res.headers.get("x-ratelimit-reset"));
+    if (Number.isFinite(reset) && reset > 0 && reset < 3600) retryAfterMs = reset * 1000;
+  }
+  return new MattermostApiError({
+    status: res.status,
+    method,
+    path,
+    code,
+    retryAfterMs,
+    requestId,
+    serverMessage,
+  });
+}

@@ -1,0 +1,52 @@
+import type { CommandIo } from "./io.ts";
+import { EXIT, UsageError } from "./io.ts";
+import { ConnectionError } from "./mattermost-connection.ts";
+import { REPLAY_USAGE, replayCommand } from "./replay-command.ts";
+import { STATUS_USAGE, statusCommand } from "./status-command.ts";
+
+export const USAGE = `Usage: live-status <command> [options]
+
+Commands:
+  replay <events.jsonl>   play recorded events into Mattermost through the plugin's pipeline
+  status --ledger PATH    show sessions, boxes and last transitions recorded in a ledger
+
+Run "live-status <command> --help" for a command's options.`;
+
+const COMMANDS: Record<string, { run: (argv: string[], io: CommandIo) => Promise<number>; usage: string }> = {
+  replay: { run: replayCommand, usage: REPLAY_USAGE },
+  status: { run: statusCommand, usage: STATUS_USAGE },
+};
+
+/** The `live-status` command. Returns the exit code; never throws. */
+export async function main(argv: string[], io: CommandIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout(`${USAGE}\n`);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`live-status: unknown command "${name}"\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.stdout(`${command.usage}\n`);
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`live-status ${name}: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof ConnectionError) {
+      io.stderr(`live-status ${name}: ${error.message}\n`);
+      return EXIT.failed;
+    }
+    io.stderr(
+      `live-status ${name}: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,198 @@
+import { readFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { parseArgs } from "node:util";
+import { openLedger } from "../adapters/storage/index.ts";
+import { parseEventStream } from "../core/event-parse.ts";
+import type { LiveEvent } from "../core/events.ts";
+import { ManualClock, systemClock } from "../runtime/clock.ts";
+import { DEFAULT_CORE_CONFIG } from "../runtime/defaults.ts";
+import { finishPlay, playEvents } from "../runtime/event-player.ts";
+import type { Ledger } from "../runtime/ledger.ts";
+import { LiveStatusRuntime } from "../runtime/runtime.ts";
+import { consoleLogger } from "./console-logger.ts";
+import type { CommandIo } from "./io.ts";
+import { EXIT, UsageError } from "./io.ts";
+import { connectMattermost } from "./mattermost-connection.ts";
+
+export const REPLAY_USAGE = `Usage: live-status replay <events.jsonl> --mattermost-url URL --token TOKEN [options]
+
+Plays a file of normalized events (docs/events.md) through the same pipeline the plugin uses.
+
+Options:
+  --mattermost-url URL   Mattermost server (or $MATTERMOST_URL)
+  --token TOKEN          bot token (or $MATTERMOST_TOKEN, which keeps it out of the process list)
+  --ledger PATH          keep sessions and boxes in this SQLite file between runs (default: in memory)
+  --speed max|FACTOR     max: as fast as possible, with event time as the clock (default);
+                         FACTOR: that many times faster than recorded (1 = real time)
+  --json                 print a JSON summary on stdout
+  --quiet                no info lines on stderr
+Exit: 0 ok, 1 a final state could not be written, 2 usage or configuration error, 3 bad input lines.`;
+
+const LEASE_MS = 10 * 60_000;
+
+interface ReplayArgs {
+  file: string;
+  url: string;
+  token: string;
+  ledger: string;
+  speed: "max" | number;
+  json: boolean;
+  quiet: boolean;
+}
+
+function parseReplayArgs(argv: string[], env: CommandIo["env"]): ReplayArgs {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        "mattermost-url": { type: "string" },
+        token: { type: "string" },
+        ledger: { type: "string" },
+        speed: { type: "string" },
+        json: { type: "boolean" },
+        quiet: { type: "boolean" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError("replay takes exactly one events file");
+  const url = (values["mattermost-url"] as string | undefined) ?? env.MATTERMOST_URL;
+  const token = (values.token as string | undefined) ?? env.MATTERMOST_TOKEN;
+  if (!url) throw new UsageError("missing --mattermost-url (or $MATTERMOST_URL)");
+  if (!token) throw new UsageError("missing --token (or $MATTERMOST_TOKEN)");
+  const speedText = (values.speed as string | undefined) ?? "max";
+  const factor = Number(speedText);
+  if (speedText !== "max" && !(Number.isFinite(factor) && factor > 0))
+    throw new UsageError(`--speed must be "max" or a positive number, not ${speedText}`);
+  return {
+    file: positionals[0] ?? "",
+    url,
+    token,
+    ledger: (values.ledger as string | undefined) ?? ":memory:",
+    speed: speedText === "max" ? "max" : factor,
+    json: values.json === true,
+    quiet: values.quiet === true,
+  };
+}
+
+export async function replayCommand(argv: string[], io: CommandIo): Promise<number> {
+  const args = parseReplayArgs(argv, io.env);
+  let text: string;
+  try {
+    text = await readFile(args.file, "utf8");
+  } catch (error) {
+    throw new UsageError(
+      `cannot read ${args.file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  const log = consoleLogger(io.stderr, { quiet: args.quiet });
+  const stream = parseEventStream(text);
+  let badLines = 0;
+  for (const p of stream.problems) {
+    if (p.unknownType !== undefined)
+      log.warn(`line ${p.line}: unknown event type "${p.unknownType}", skipped`);
+    else {
+      badLines++;
+      io.stderr(`line ${p.line}: ${p.reason}\n`);
+    }
+  }
+  const events: LiveEvent[] = stream.events.map((e) => e.event);
+
+  const connection = await connectMattermost(args.url, args.token);
+  const ledger = openLedgerOrExplain(args.ledger);
+  const owner = `replay:${process.pid}@${hostname()}`;
+  try {
+    const lease = ledger.acquireLease(
+      {
+        owner,
+        pid: process.pid,
+        host: hostname(),
+        acquiredAt: systemClock.now(),
+        expiresAt: systemClock.now() + LEASE_MS,
+      },
+      systemClock.now(),
+    );
+    if (!lease.ok)
+      throw new UsageError(
+        `the ledger ${args.ledger} is owned by ${lease.holder.owner} (pid ${lease.holder.pid} on ${lease.holder.host}) until ${new Date(lease.holder.expiresAt).toISOString()}; standing down`,
+      );
+    const clock = new ManualClock(events[0]?.ts ?? systemClock.now());
+    const runtime = new LiveStatusRuntime({
+      config: DEFAULT_CORE_CONFIG,
+      ledger,
+      client: connection.io.client,
+      botUserId: connection.botUserId,
+      clock,
+      log,
+    });
+    runtime.restore();
+    await playEvents(events, {
+      runtime,
+      clock,
+      io: connection.io,
+      speed: args.speed,
+      sleep: (ms) => systemClock.sleep(ms),
+      onEvent: () => ledger.renewLease(owner, systemClock.now() + LEASE_MS),
+    });
+    await finishPlay({ runtime, clock, io: connection.io }, "replay input ended");
+    ledger.releaseLease(owner);
+
+    const sessions = runtime.summary();
+    const totals = Object.values(sessions).reduce(
+      (t, s) => ({
+        boxesCreated: t.boxesCreated + s.boxesCreated,
+        updates: t.updates + s.updates,
+        boxesRemoved: t.boxesRemoved + s.boxesRemoved,
+      }),
+      { boxesCreated: 0, updates: 0, boxesRemoved: 0 },
+    );
+    const finalsLost = runtime.finalsNotLanded();
+    const summary = {
+      events: events.length,
+      badLines,
+      sessions,
+      totals: { ...totals, finalsNotLanded: finalsLost },
+      apiCalls: connection.io.calls(),
+    };
+    if (args.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+    else io.stdout(humanSummary(summary));
+    if (badLines > 0) return EXIT.badInput;
+    return finalsLost > 0 ? EXIT.failed : EXIT.ok;
+  } finally {
+    ledger.close();
+  }
+}
+
+function openLedgerOrExplain(path: string): Ledger {
+  try {
+    return openLedger(path);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function humanSummary(s: {
+  events: number;
+  sessions: Record<
+    string,
+    { boxesCreated: number; updates: number; boxesRemoved: number; finalState: string | null }
+  >;
+  totals: { boxesCreated: number; boxesRemoved: number; finalsNotLanded: number };
+  apiCalls: Record<string, number>;
+}): string {
+  const lines = [`${s.events} events, ${Object.keys(s.sessions).length} sessions with boxes`];
+  for (const [session, x] of Object.entries(s.sessions))
+    lines.push(
+      `  ${session}: ${x.boxesCreated} created, ${x.boxesRemoved} removed, final ${x.finalState ?? "-"}`,
+    );
+  const calls = Object.entries(s.apiCalls)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
+  lines.push(`API calls: ${calls || "none"}`);
+  if (s.totals.finalsNotLanded > 0) lines.push(`final states not written: ${s.totals.finalsNotLanded}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,411 @@
+import type { MattermostClient, MattermostPost } from "../adapters/mattermost/client.ts";
+import { MattermostApiError } from "../adapters/mattermost/errors.ts";
+import type { Clock } from "./clock.ts";
+import { decideRetry, type RetryOp } from "./retry-policy.ts";
+
+/** Where a box lives: a channel, and the thread root when the conversation is a thread. */
+export interface BoxTarget {
+  channelId: string;
+  rootId?: string;
+}
+
+/** One complete rendering of a box: what the post should say. */
+export interface RenderedPost {
+  type: string;
+  message: string;
+  props: Record<string, unknown>;
+}
+
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** Why a box stopped being shown before its run ended. */
+export type GoneReason = "deleted_twice" | "forbidden" | "edit_time_limit" | "gave_up";
+
+export type FinishResult =
+  | { landed: true; postId: string }
+  | { landed: false; reason: GoneReason | "removed" };
+
+/** The client calls a publisher makes. */
+export type BoxPublisherClient = Pick<MattermostClient, "createPost" | "patchPost" | "deletePost">;
+
+export interface BoxPublisherOptions {
+  client: BoxPublisherClient;
+  clock: Clock;
+  target: BoxTarget;
+  boxId: string;
+  /** Least clock time between two writes of this box, the final one excepted. Default 1000 ms. */
+  minIntervalMs?: number;
+  /** Sent with the create so a repeated create never makes a second post. */
+  pendingPostId: string;
+  /** Adopt a post made earlier (e.g. before a restart) instead of creating one. */
+  existingPostId?: string;
+  /** Create without notifications where the server allows it. Default true. */
+  silent?: boolean;
+  /** Jitter source for back-offs, uniform in [0, 1). Default `Math.random`. */
+  random?: () => number;
+  log: Logger;
+  onPosted?(postId: string): void;
+  onGone?(reason: GoneReason): void;
+}
+
+type RemoveMode = "delete" | { receipt: RenderedPost };
+
+/**
+ * Keeps one Mattermost post (one box) showing the latest state it was given. One write in flight at
+ * a time; while one is in flight or throttled, newer states replace older ones (latest wins) and a
+ * state equal to the last landed one is skipped. Writes are at least `minIntervalMs` of clock time
+ * apart, except the final one, which goes as soon as the write in flight ends. Failures follow
+ * {@link decideRetry}; a retry always sends the latest state. The create carries `pendingPostId`, so a
+ * create whose answer was lost is deduplicated by the server instead of making a second post.
+ *
+ * A post deleted by a person (an edit answered 403/404) is recreated once, at the bottom, with the
+ * latest state and a fresh pending id; a second deletion ends the box (`deleted_twice`). A create
+ * refused with 403/404 ends it as `forbidden`; an edit refused for the edit time limit as
+ * `edit_time_limit`; a create or final write that cannot be made as `gave_up`.
+ */
+export class BoxPublisher {
+  private readonly o: BoxPublisherOptions;
+  private readonly minIntervalMs: number;
+  private readonly random: () => number;
+  private postId: string | undefined;
+  private pendingPostId: string;
+  private desired: RenderedPost | undefined;
+  private final: RenderedPost | undefined;
+  private landed: RenderedPost | undefined;
+  private lastWriteAt: number | undefined;
+  private retryAt = Number.NEGATIVE_INFINITY;
+  private failures = 0;
+  private recreated = false;
+  private gone: GoneReason | undefined;
+  private removal: { mode: RemoveMode; done: Promise<void>; resolve: () => void } | undefined;
+  private closed = false;
+  private running = false;
+  private throttle: AbortController | undefined;
+  private idleWaiters: Array<() => void> = [];
+  private finishWaiters: Array<(result: FinishResult) => void> = [];
+
+  constructor(o: BoxPublisherOptions) {
+    this.o = o;
+    this.minIntervalMs = o.minIntervalMs ?? 1_000;
+    this.random = o.random ?? Math.random;
+    this.postId = o.existingPostId;
+    this.pendingPostId = o.pendingPostId;
+  }
+
+  /** The post currently showing the box, if any. */
+  get currentPostId(): string | undefined {
+    return this.postId;
+  }
+
+  /** Why the box stopped, if it did. */
+  get goneReason(): GoneReason | undefined {
+    return this.gone;
+  }
+
+  /** Asks for `post` to be shown; creates the post on the first call. Ignored once final, gone or removed. */
+  show(post: RenderedPost): void {
+    if (this.final || this.gone || this.removal || this.closed) return;
+    this.desired = post;
+    this.kick();
+  }
+
+  /** Shows the final state without throttling; resolves once it landed or definitively cannot. */
+  finish(post: RenderedPost): Promise<FinishResult> {
+    if (this.removal || this.closed) return Promise.resolve({ landed: false, reason: "removed" });
+    if (this.gone) return Promise.resolve({ landed: false, reason: this.gone });
+    this.final = post;
+    this.desired = post;
+    const result = new Promise<FinishResult>((resolve) => this.finishWaiters.push(resolve));
+    this.throttle?.abort();
+    this.kick();
+    return result;
+  }
+
+  /**
+   * Takes the box out of the conversation: deletes the post, or edits it into `receipt`. Pending states
+   * are dropped; a write in flight ends first. A post already gone counts as removed.
+   */
+  remove(mode: RemoveMode): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.removal) return this.removal.done;
+    let resolve = () => {};
+    const done = new Promise<void>((r) => {
+      resolve = r;
+    });
+    this.removal = { mode, done, resolve };
+    this.desired = undefined;
+    this.throttle?.abort();
+    this.kick();
+    return done;
+  }
+
+  /** Resolves when nothing is pending or in flight. */
+  idle(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private kick(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      for (;;) {
+        if (this.closed) break;
+        if (this.clock.now() < this.retryAt) {
+          await this.sleepUntil(this.retryAt, false);
+          continue;
+        }
+        if (this.removal) {
+          await this.performRemoval(this.removal.mode);
+          break;
+        }
+        if (this.gone) break;
+        const next = this.desired;
+        if (!next) break;
+        if (this.postId && this.landed && samePost(this.landed, next)) {
+          this.desired = undefined;
+          this.settleFinish();
+          continue;
+        }
+        if (this.postId && next !== this.final && this.lastWriteAt !== undefined) {
+          const due = this.lastWriteAt + this.minIntervalMs;
+          if (this.clock.now() < due) {
+            await this.sleepUntil(due, true);
+            continue;
+          }
+        }
+        await this.write(next);
+      }
+    } catch (error) {
+      this.o.log.error("box publisher stopped on an unexpected error", {
+        ...this.fields(),
+        error: String(error),
+      });
+      this.markGone("gave_up");
+    } finally {
+      this.running = false;
+      if (this.removal && !this.closed) this.close();
+      this.settleFinish(true);
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private get clock(): Clock {
+    return this.o.clock;
+  }
+
+  /** Sleeps until clock time `t`; a throttle sleep is cut short by `finish()` and `remove()`. */
+  private async sleepUntil(t: number, interruptible: boolean): Promise<void> {
+    const wake = interruptible ? new AbortController() : undefined;
+    this.throttle = wake;
+    try {
+      await this.clock.sleep(t - this.clock.now(), wake?.signal);
+    } catch {
+      // Woken early: the loop re-reads the state.
+    } finally {
+      if (this.throttle === wake) this.throttle = undefined;
+    }
+  }
+
+  private async write(next: RenderedPost): Promise<void> {
+    const postId = this.postId;
+    const op: RetryOp = postId ? "edit" : "create";
+    this.desired = undefined;
+    this.lastWriteAt = this.clock.now();
+    try {
+      if (postId) {
+        await this.o.client.patchPost(postId, { message: next.message, props: next.props });
+        this.landed = next;
+      } else {
+        const post = await this.o.client.createPost(
+          {
+            channel_id: this.o.target.channelId,
+            ...(this.o.target.rootId && { root_id: this.o.target.rootId }),
+            message: next.message,
+            type: next.type,
+            props: next.props,
+            pending_post_id: this.pendingPostId,
+          },
+          { silent: this.o.silent ?? true },
+        );
+        this.postId = post.id;
+        // A deduplicated create answers with the post an earlier attempt made, maybe with older content.
+        if (showsPost(post, next)) this.landed = next;
+        else this.desired ??= next;
+        this.o.onPosted?.(post.id);
+      }
+      if (this.failures > 0)
+        this.o.log.info("box writes recovered", { ...this.fields(), failures: this.failures });
+      this.failures = 0;
+      this.settleFinish();
+    } catch (error) {
+      this.writeFailed(error, op, next);
+    }
+  }
+
+  private writeFailed(error: unknown, op: RetryOp, next: RenderedPost): void {
+    // Keep the state for the retry unless a newer one arrived meanwhile.
+    this.desired ??= next;
+    if (error instanceof MattermostApiError) {
+      if (op === "edit" && isEditTimeLimit(error)) {
+        this.o.log.info(
+          "box can no longer be edited (edit time limit); leaving it as it is",
+          this.fields(error),
+        );
+        this.markGone("edit_time_limit");
+        return;
+      }
+      if (op === "edit" && (error.status === 403 || error.status === 404)) {
+        this.postVanished(error);
+        return;
+      }
+      if (op === "create" && (error.status === 403 || error.status === 404)) {
+        this.o.log.error(
+          "cannot post the box in this channel (no access); not showing it",
+          this.fields(error),
+        );
+        this.markGone("forbidden");
+        return;
+      }
+    }
+    this.failures += 1;
+    const decision = decideRetry(error, this.failures, op, { random: this.random });
+    if (decision.retry) {
+      this.retryAt = this.clock.now() + decision.afterMs;
+      if (this.failures === 1) {
+        this.o.log.warn("box write failed; retrying", { ...this.fields(error), afterMs: decision.afterMs });
+      }
+      return;
+    }
+    this.failures = 0;
+    if (op === "create" || next === this.final) {
+      this.o.log.error("giving up on the box", { ...this.fields(error), op, reason: decision.reason });
+      this.markGone("gave_up");
+      return;
+    }
+    this.o.log.warn("dropping a box update", { ...this.fields(error), reason: decision.reason });
+    if (this.desired === next) this.desired = undefined;
+  }
+
+  /** The post is gone (deleted by a person): recreate it once at the bottom, then stop. */
+  private postVanished(error: MattermostApiError): void {
+    if (this.recreated) {
+      this.o.log.warn("box post was deleted again; no longer showing it", this.fields(error));
+      this.postId = undefined;
+      this.markGone("deleted_twice");
+      return;
+    }
+    this.o.log.info("box post was deleted; recreating it at the bottom", this.fields(error));
+    this.recreated = true;
+    this.postId = undefined;
+    this.landed = undefined;
+    // The old pending id would be deduplicated back to the deleted post.
+    this.pendingPostId = `${this.o.pendingPostId}:2`;
+  }
+
+  private async performRemoval(mode: RemoveMode): Promise<void> {
+    const postId = this.postId;
+    if (postId && !(mode !== "delete" && this.landed && samePost(this.landed, mode.receipt))) {
+      const op: RetryOp = mode === "delete" ? "delete" : "edit";
+      for (let attempt = 1; ; attempt++) {
+        try {
+          if (mode === "delete") await this.o.client.deletePost(postId);
+          else
+            await this.o.client.patchPost(postId, {
+              message: mode.receipt.message,
+              props: mode.receipt.props,
+            });
+          break;
+        } catch (error) {
+          const alreadyGone =
+            error instanceof MattermostApiError &&
+            (error.status === 403 || error.status === 404 || isEditTimeLimit(error));
+          if (alreadyGone) break;
+          const decision = decideRetry(error, attempt, op, { random: this.random });
+          if (!decision.retry) {
+            this.o.log.warn("could not remove the box", { ...this.fields(error), reason: decision.reason });
+            break;
+          }
+          await this.clock.sleep(decision.afterMs);
+        }
+      }
+    }
+    this.close();
+  }
+
+  private close(): void {
+    this.closed = true;
+    this.desired = undefined;
+    this.removal?.resolve();
+  }
+
+  private markGone(reason: GoneReason): void {
+    if (this.gone) return;
+    this.gone = reason;
+    this.desired = undefined;
+    this.throttle?.abort();
+    this.o.onGone?.(reason);
+  }
+
+  /** Resolves `finish()` callers once the outcome is known; at loop end anything unsettled has failed. */
+  private settleFinish(atEnd = false): void {
+    if (this.finishWaiters.length === 0) return;
+    let result: FinishResult | undefined;
+    if (this.final && this.postId && this.landed && samePost(this.landed, this.final)) {
+      result = { landed: true, postId: this.postId };
+    } else if (this.gone) result = { landed: false, reason: this.gone };
+    else if (this.closed) result = { landed: false, reason: "removed" };
+    else if (atEnd && !this.desired) result = { landed: false, reason: "gave_up" };
+    if (!result) return;
+    for (const resolve of this.finishWaiters.splice(0)) resolve(result);
+  }
+
+  private fields(error?: unknown): Record<string, unknown> {
+    const fields: Record<string, unknown> = { boxId: this.o.boxId, channelId: this.o.target.channelId };
+    if (this.postId) fields.postId = this.postId;
+    if (error instanceof MattermostApiError) {
+      fields.status = error.status;
+      if (error.code) fields.code = error.code;
+    } else if (error instanceof Error) fields.error = error.message;
+    return fields;
+  }
+}
+
+function isEditTimeLimit(error: MattermostApiError): boolean {
+  return (error.status === 400 || error.status === 403) && (error.code?.includes("time_limit") ?? false);
+}
+
+/** Whether the server's post already shows `want` (extra props the server adds are fine). */
+function showsPost(post: MattermostPost, want: RenderedPost): boolean {
+  if (post.message !== want.message || (post.type ?? "") !== want.type) return false;
+  const props = post.props ?? {};
+  return Object.entries(want.props).every(([key, value]) => jsonEqual(props[key], value));
+}
+
+function samePost(a: RenderedPost, b: RenderedPost): boolean {
+  return a === b || (a.type === b.type && a.message === b.message && jsonEqual(a.props, b.props));
+}
+
+/** Deep equality of JSON values, key order ignored. */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
+  }
+  const ak = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const bk = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return (
+    ak.length === bk.length &&
+    ak.every((k) => jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
+}

@@ -1,0 +1,66 @@
+import type { LiveEvent } from "../core/events.ts";
+import type { ManualClock } from "./clock.ts";
+import type { LiveStatusRuntime } from "./runtime.ts";
+
+export interface PlayOptions {
+  runtime: LiveStatusRuntime;
+  /** Event time: set to each event's `ts` before it is applied. */
+  clock: ManualClock;
+  /** Mattermost requests in flight (see instrumentClient). */
+  io: { quiet(): Promise<void>; inFlight(): number };
+  /** `"max"`: no waiting between events; a number: play that many times faster than recorded. */
+  speed: "max" | number;
+  /** Real waits between events (only used when `speed` is a number). */
+  sleep: (ms: number) => Promise<void>;
+  onEvent?: (event: LiveEvent, index: number) => void;
+}
+
+/**
+ * Plays recorded events through the runtime with their timestamps as the clock, so throttling
+ * follows event time. Before each event, every write that became due lands; the only real waits
+ * are Mattermost I/O, Retry-After and, at a finite speed, the recorded gaps.
+ */
+export async function playEvents(events: readonly LiveEvent[], o: PlayOptions): Promise<void> {
+  const settle = () => settleIo(o.io);
+  let previous: number | undefined;
+  for (const [index, event] of events.entries()) {
+    if (o.speed !== "max" && previous !== undefined && event.ts > previous) {
+      await o.sleep((event.ts - previous) / o.speed);
+    }
+    previous = event.ts;
+    await o.clock.advance(Math.max(0, event.ts - o.clock.now()), settle);
+    o.runtime.ingest(event);
+    o.onEvent?.(event, index);
+    await settle();
+  }
+}
+
+/**
+ * Ends the play: live boxes end as interrupted, and event time keeps moving (a second per real
+ * millisecond-scale step) until every write has landed or definitively failed.
+ */
+export async function finishPlay(
+  o: Pick<PlayOptions, "runtime" | "clock" | "io">,
+  reason: string,
+): Promise<void> {
+  let done = false;
+  const stopped = o.runtime.stop(reason).finally(() => {
+    done = true;
+  });
+  while (!done) {
+    await o.clock.advance(1_000, () => settleIo(o.io));
+    await new Promise<void>((resolve) => setTimeout(resolve, 1));
+  }
+  await stopped;
+}
+
+const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Waits until requests started by woken code have all answered and nothing new started. */
+async function settleIo(io: PlayOptions["io"]): Promise<void> {
+  do {
+    await macrotask();
+    await io.quiet();
+    await macrotask();
+  } while (io.inFlight() > 0);
+}

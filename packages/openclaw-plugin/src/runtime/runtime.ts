@@ -1,0 +1,421 @@
+/**
+ * The runtime: feeds events to the core and carries out its effects — one publisher per box, a
+ * durable ledger, feedback (final landed, box gone) back into the core. One instance per process,
+ * started by exactly one owner (the plugin service, `live-status replay` or `watch`).
+ */
+import type { LiveStatusV1 } from "@live-status/contract";
+import { LIVE_STATUS_POST_TYPE } from "@live-status/contract";
+import type { MattermostClient } from "../adapters/mattermost/client.ts";
+import type { Conversation } from "../core/conversation.ts";
+import type { CoreConfig, DispatchResult, Step } from "../core/dispatcher.ts";
+import { Dispatcher } from "../core/dispatcher.ts";
+import type { Effect } from "../core/effects.ts";
+import type { LiveEvent } from "../core/events.ts";
+import type { SlotEvent, SlotState } from "../core/lifecycle.ts";
+import { renderPost, renderReceipt } from "../core/render.ts";
+import { finishStatus, startStatus } from "../core/status-model.ts";
+import type { BoxTarget, GoneReason, Logger, RenderedPost } from "./box-publisher.ts";
+import { BoxPublisher } from "./box-publisher.ts";
+import type { Clock } from "./clock.ts";
+import type { BoxRecord, Ledger, SlotRecord } from "./ledger.ts";
+import { isSlotState } from "./slot-snapshot.ts";
+
+export interface RuntimeOptions {
+  config: CoreConfig;
+  ledger: Ledger;
+  client: MattermostClient;
+  botUserId: string;
+  clock: Clock;
+  log: Logger;
+  /** Least time between two writes of one box. Default 1000 ms. */
+  minIntervalMs?: number;
+  /** Least time between two ledger writes of a slot's content. Default 1000 ms. */
+  persistIntervalMs?: number;
+  newId?: () => string;
+  random?: () => number;
+}
+
+export interface SessionSummary {
+  boxesCreated: number;
+  updates: number;
+  boxesRemoved: number;
+  finalState: LiveStatusV1["state"] | null;
+}
+
+interface BoxHandle {
+  slot: string;
+  generation: number;
+  ready: Promise<BoxPublisher | null>;
+  record: BoxRecord | null;
+}
+
+export class LiveStatusRuntime {
+  readonly #o: RuntimeOptions;
+  readonly #core: Dispatcher;
+  readonly #boxes = new Map<string, BoxHandle>();
+  readonly #dmChannels = new Map<string, Promise<string>>();
+  readonly #forbiddenChannels = new Set<string>();
+  readonly #tasks = new Set<Promise<unknown>>();
+  readonly #dirtySlots = new Set<string>();
+  readonly #lastTransition = new Map<string, SlotRecord["lastTransition"]>();
+  readonly #summary = new Map<string, SessionSummary>();
+  #lastPersistAt = Number.NEGATIVE_INFINITY;
+  #finalsNotLanded = 0;
+
+  constructor(o: RuntimeOptions) {
+    this.#o = o;
+    this.#core = new Dispatcher(o.config);
+  }
+
+  /** Restores slots from the ledger: boxes left running end as interrupted, unlanded finals are rewritten. */
+  restore(): void {
+    const states: SlotState[] = [];
+    for (const rec of this.#o.ledger.listSlots()) {
+      if (isSlotState(rec.snapshot)) {
+        states.push(rec.snapshot);
+        if (rec.lastTransition) this.#lastTransition.set(rec.slot, rec.lastTransition);
+      } else this.#o.log.warn("ledger slot has no readable snapshot; skipped", { slot: rec.slot });
+    }
+    this.#settleOrphans(states);
+    this.#run(this.#core.restore(states, this.#now()));
+  }
+
+  ingest(event: LiveEvent): DispatchResult {
+    const result = this.#core.handle(event, this.#now());
+    this.#run(result);
+    return result;
+  }
+
+  /** Watchdog: ends runs that went silent for longer than `staleAfterMs`. */
+  tick(): void {
+    this.#run(this.#core.broadcast({ type: "tick" }, this.#now()));
+    this.#persistDirty(false);
+  }
+
+  /** Ends every live box as interrupted and waits for the final writes. */
+  async stop(reason: string): Promise<void> {
+    this.#run(this.#core.broadcast({ type: "interrupt", reason }, this.#now()));
+    await this.idle();
+    this.#persistDirty(true);
+  }
+
+  /** Resolves once no effect is being carried out and every publisher is idle. */
+  async idle(): Promise<void> {
+    for (;;) {
+      if (this.#tasks.size > 0) {
+        await Promise.allSettled([...this.#tasks]);
+        continue;
+      }
+      const publishers = await Promise.all([...this.#boxes.values()].map((b) => b.ready));
+      await Promise.all(publishers.map((p) => p?.idle()));
+      if (this.#tasks.size === 0) return;
+    }
+  }
+
+  slots(): SlotState[] {
+    return this.#core.slots();
+  }
+
+  /** Final states that could not be written (the box was gone or Mattermost kept failing). */
+  finalsNotLanded(): number {
+    return this.#finalsNotLanded;
+  }
+
+  summary(): Record<string, SessionSummary> {
+    return Object.fromEntries(this.#summary);
+  }
+
+  #now(): number {
+    return this.#o.clock.now();
+  }
+
+  #run(result: DispatchResult): void {
+    for (const effect of result.effects) this.#perform("", effect);
+    for (const step of result.steps) this.#step(step);
+    this.#persistDirty(false);
+  }
+
+  #step(step: Step): void {
+    this.#dirtySlots.add(step.slot);
+    if (step.transition) {
+      const { from, to, reason } = step.transition;
+      this.#lastTransition.set(step.slot, { from, to, reason, at: this.#now() });
+      this.#o.log.info(`${from} → ${to}: ${reason}`, { slot: step.slot });
+      this.#persistSlot(step.slot);
+    }
+    for (const effect of step.effects) this.#perform(step.slot, effect);
+  }
+
+  #perform(slot: string, effect: Effect): void {
+    switch (effect.kind) {
+      case "log":
+        this.#o.log[effect.level](effect.message, effect.fields);
+        return;
+      case "create_box":
+        this.#count(effect.session, "boxesCreated");
+        this.#boxes.set(effect.boxId, {
+          slot,
+          generation: generationOf(effect.boxId),
+          ready: this.#openBox(slot, effect),
+          record: null,
+        });
+        return;
+      case "update_box":
+        this.#count(effect.status.session, "updates");
+        this.#withBox(effect.boxId, async (p) => p.show(renderPost(effect.status)));
+        return;
+      case "finalize_box":
+        this.#finalize(slot, effect.boxId, effect.status);
+        return;
+      case "remove_box":
+        this.#count(effect.status.session, "boxesRemoved");
+        this.#withBox(effect.boxId, async (p) => {
+          await p.remove(effect.policy === "delete" ? "delete" : { receipt: receiptPost(effect.status) });
+          this.#putBox(effect.boxId, { state: "removed" });
+        });
+        return;
+      default:
+        assertNever(effect);
+    }
+  }
+
+  async #openBox(
+    slot: string,
+    effect: Extract<Effect, { kind: "create_box" }>,
+  ): Promise<BoxPublisher | null> {
+    const generation = generationOf(effect.boxId);
+    let target: BoxTarget;
+    try {
+      target = await this.#target(effect.conversation);
+    } catch (error) {
+      this.#o.log.error("cannot reach the conversation of a box", { slot, error: describe(error) });
+      this.#feedback(slot, { type: "box_gone", generation, reason: "conversation unreachable" });
+      return null;
+    }
+    if (this.#forbiddenChannels.has(target.channelId)) {
+      this.#feedback(slot, { type: "box_gone", generation, reason: "forbidden" });
+      return null;
+    }
+    const pendingPostId = this.#newId();
+    const record: BoxRecord = {
+      boxId: effect.boxId,
+      slot,
+      generation,
+      channelId: target.channelId,
+      ...(target.rootId !== undefined && { rootId: target.rootId }),
+      pendingPostId,
+      ...(effect.runId !== null && { runId: effect.runId }),
+      state: "running",
+      version: 1,
+      updatedAt: this.#now(),
+    };
+    this.#saveBox(record);
+    const publisher = this.#publisher(effect.boxId, slot, generation, target, pendingPostId);
+    publisher.show(renderPost(effect.status));
+    return publisher;
+  }
+
+  #publisher(
+    boxId: string,
+    slot: string,
+    generation: number,
+    target: BoxTarget,
+    pendingPostId: string,
+    postId?: string,
+  ) {
+    return new BoxPublisher({
+      client: this.#o.client,
+      clock: this.#o.clock,
+      target,
+      boxId,
+      pendingPostId,
+      ...(postId !== undefined && { existingPostId: postId }),
+      ...(this.#o.minIntervalMs !== undefined && { minIntervalMs: this.#o.minIntervalMs }),
+      ...(this.#o.random !== undefined && { random: this.#o.random }),
+      log: this.#o.log,
+      onPosted: (id) => this.#putBox(boxId, { postId: id }),
+      onGone: (reason: GoneReason) => {
+        if (reason === "forbidden") this.#forbiddenChannels.add(target.channelId);
+        this.#feedback(slot, { type: "box_gone", generation, reason });
+      },
+    });
+  }
+
+  #finalize(slot: string, boxId: string, status: LiveStatusV1): void {
+    this.#summaryOf(status.session).finalState = status.state;
+    const generation = generationOf(boxId);
+    this.#track(
+      (async () => {
+        const p = await this.#handle(boxId).ready;
+        if (p) {
+          const result = await p.finish(renderPost(status));
+          if (result.landed) this.#putBox(boxId, { state: status.state });
+          else if (result.reason !== "removed") {
+            this.#finalsNotLanded++;
+            this.#o.log.warn("final state of a box could not land", { boxId, reason: result.reason });
+          }
+        }
+        this.#feedback(slot, { type: "final_landed", generation });
+      })(),
+    );
+  }
+
+  #withBox(boxId: string, work: (p: BoxPublisher) => Promise<void>): void {
+    this.#track(
+      this.#handle(boxId).ready.then(async (p) => {
+        if (p) await work(p);
+      }),
+    );
+  }
+
+  /** The handle of a box: live in memory, or rebuilt from the ledger after a restart. */
+  #handle(boxId: string): BoxHandle {
+    const known = this.#boxes.get(boxId);
+    if (known) return known;
+    const record = this.#o.ledger.getBox(boxId) ?? null;
+    let publisher: BoxPublisher | null = null;
+    if (record?.postId && record.state !== "removed") {
+      const target = {
+        channelId: record.channelId,
+        ...(record.rootId !== undefined && { rootId: record.rootId }),
+      };
+      publisher = this.#publisher(
+        boxId,
+        record.slot,
+        record.generation,
+        target,
+        record.pendingPostId,
+        record.postId,
+      );
+    } else {
+      this.#o.log.warn("box has no post on record; nothing to write", { boxId });
+    }
+    const handle = {
+      slot: record?.slot ?? "",
+      generation: generationOf(boxId),
+      ready: Promise.resolve(publisher),
+      record,
+    };
+    this.#boxes.set(boxId, handle);
+    return handle;
+  }
+
+  async #target(c: Conversation): Promise<BoxTarget> {
+    const root = c.rootId !== undefined ? { rootId: c.rootId } : {};
+    if (c.kind === "channel") return { channelId: c.channelId, ...root };
+    let channel = this.#dmChannels.get(c.userId);
+    if (!channel) {
+      channel = this.#o.client.createDirectChannel(this.#o.botUserId, c.userId).then((ch) => ch.id);
+      channel.catch(() => this.#dmChannels.delete(c.userId));
+      this.#dmChannels.set(c.userId, channel);
+    }
+    return { channelId: await channel, ...root };
+  }
+
+  #feedback(slot: string, event: SlotEvent): void {
+    this.#run(this.#core.feedback(slot, event, this.#now()));
+  }
+
+  /** Running boxes on record that are not their slot's latest box: left by a crash between two writes. */
+  #settleOrphans(states: SlotState[]): void {
+    const latest = new Set(states.map((s) => `${slotKeyOf(s)}#${s.generation}`));
+    for (const box of this.#o.ledger.listBoxes({ states: ["running"] })) {
+      if (latest.has(box.boxId)) continue;
+      const session = box.slot.slice(0, box.slot.indexOf("|"));
+      const status = finishStatus(startStatus(session, box.updatedAt), "interrupted", this.#now());
+      this.#o.log.warn("finalizing an orphaned box left running", { boxId: box.boxId });
+      this.#finalize(box.slot, box.boxId, status);
+    }
+  }
+
+  #saveBox(record: BoxRecord): void {
+    const handle = this.#boxes.get(record.boxId);
+    if (handle) handle.record = record;
+    try {
+      this.#o.ledger.putBox(record);
+    } catch (error) {
+      this.#o.log.error("ledger write failed for a box", { boxId: record.boxId, error: describe(error) });
+    }
+  }
+
+  #putBox(boxId: string, patch: Partial<Pick<BoxRecord, "postId" | "state">>): void {
+    const current = this.#boxes.get(boxId)?.record ?? this.#o.ledger.getBox(boxId);
+    if (!current) return;
+    this.#saveBox({ ...current, ...patch, version: current.version + 1, updatedAt: this.#now() });
+  }
+
+  #persistDirty(force: boolean): void {
+    const interval = this.#o.persistIntervalMs ?? 1_000;
+    if (!force && this.#now() - this.#lastPersistAt < interval) return;
+    for (const slot of [...this.#dirtySlots]) this.#persistSlot(slot);
+    this.#lastPersistAt = this.#now();
+  }
+
+  #persistSlot(slot: string): void {
+    this.#dirtySlots.delete(slot);
+    const state = this.#core.slot(slot);
+    if (!state) return;
+    const lastTransition = this.#lastTransition.get(slot);
+    try {
+      this.#o.ledger.putSlot({
+        slot,
+        session: state.session,
+        conversation: state.conversation,
+        phase: state.phase,
+        generation: state.generation,
+        ...(state.runId !== null && { runId: state.runId }),
+        snapshot: state,
+        ...(lastTransition && { lastTransition }),
+        updatedAt: this.#now(),
+      });
+    } catch (error) {
+      this.#o.log.error("ledger write failed for a slot", { slot, error: describe(error) });
+    }
+  }
+
+  #track(task: Promise<unknown>): void {
+    const guarded = task.catch((error) => this.#o.log.error("box write failed", { error: describe(error) }));
+    this.#tasks.add(guarded);
+    void guarded.finally(() => this.#tasks.delete(guarded));
+  }
+
+  #count(session: string, key: "boxesCreated" | "updates" | "boxesRemoved"): void {
+    this.#summaryOf(session)[key]++;
+  }
+
+  #summaryOf(session: string): SessionSummary {
+    let s = this.#summary.get(session);
+    if (!s) {
+      s = { boxesCreated: 0, updates: 0, boxesRemoved: 0, finalState: null };
+      this.#summary.set(session, s);
+    }
+    return s;
+  }
+
+  #newId(): string {
+    return this.#o.newId ? this.#o.newId() : crypto.randomUUID().replaceAll("-", "");
+  }
+}
+
+function receiptPost(status: LiveStatusV1): RenderedPost {
+  return { type: LIVE_STATUS_POST_TYPE, message: renderReceipt(status), props: { live_status: status } };
+}
+
+function generationOf(boxId: string): number {
+  return Number(boxId.slice(boxId.lastIndexOf("#") + 1));
+}
+
+function slotKeyOf(s: SlotState): string {
+  const c = s.conversation;
+  const base = c.kind === "channel" ? `channel:${c.channelId}` : `dm:${c.userId}`;
+  return `${s.session}|${c.rootId ? `${base}/thread:${c.rootId}` : base}`;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unhandled effect: ${JSON.stringify(x)}`);
+}
