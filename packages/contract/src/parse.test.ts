@@ -85,7 +85,7 @@ describe("parseLiveStatus", () => {
       endedAt: undefined,
       tools: [full.tools[0]],
       subagents: [{ child: "c", state: "done", startedAt: 1, toolCount: 0 }],
-      toolsOmitted: 0,
+      toolsOmitted: 3,
       tokens: { input: 0, output: 2 },
       preview: undefined,
     });

@@ -16,7 +16,7 @@ type Obj = Record<string, unknown>;
 /**
  * Reads `props.live_status` from a post, tolerantly: returns a clean {@link LiveStatusV1} when the
  * value is a version-1 status (an object or its JSON text) with a session, a known state and a
- * start time, otherwise `null`. Malformed tools and sub-agents are dropped, missing counts become
+ * start time, otherwise `null`. Malformed tools (counted in `toolsOmitted`) and sub-agents are dropped, missing counts become
  * zero, bad optional fields are left out and unknown fields are ignored, so a client never has to
  * trust what a post carries.
  */
@@ -25,6 +25,8 @@ export function parseLiveStatus(value: unknown): LiveStatusV1 | null {
   if (o === undefined || o.v !== 1 || typeof o.session !== "string") return null;
   if (!isOneOf(o.state, BOX_STATES) || !isTime(o.startedAt)) return null;
   const tokens = asObject(o.tokens);
+  const tools = list(o.tools, parseTool);
+  const unreadableTools = Array.isArray(o.tools) ? o.tools.length - tools.length : 0;
   return {
     v: 1,
     session: o.session,
@@ -33,8 +35,9 @@ export function parseLiveStatus(value: unknown): LiveStatusV1 | null {
     startedAt: o.startedAt,
     ...optional("endedAt", time(o.endedAt)),
     thinking: o.thinking === true,
-    tools: list(o.tools, parseTool),
-    toolsOmitted: count(o.toolsOmitted),
+    tools,
+    // A tool call that cannot be read still happened: count it rather than hide it.
+    toolsOmitted: count(o.toolsOmitted) + unreadableTools,
     subagents: list(o.subagents, parseSubagent),
     tokens: { input: count(tokens?.input), output: count(tokens?.output) },
     ...optional("preview", str(o.preview)),
@@ -89,15 +92,16 @@ function isOneOf<T extends string>(v: unknown, options: readonly T[]): v is T {
 }
 
 function isTime(v: unknown): v is number {
-  return typeof v === "number" && Number.isFinite(v);
+  return typeof v === "number" && Number.isFinite(v) && v >= 0;
 }
 
 function time(v: unknown): number | undefined {
   return isTime(v) ? v : undefined;
 }
 
+/** Optional text: blank counts as absent. */
 function str(v: unknown): string | undefined {
-  return typeof v === "string" ? v : undefined;
+  return typeof v === "string" && v.trim() !== "" ? v : undefined;
 }
 
 function count(v: unknown): number {
