@@ -122,6 +122,8 @@ export interface CorrelatorOptions {
 
 interface RunState {
   session: string;
+  /** OpenClaw reports usage cumulatively per run; normalized usage events carry increments. */
+  usage?: { input: number; output: number };
 }
 
 /** Facts about a run learnt from agent hooks before (or after) its lifecycle start. */
@@ -207,7 +209,16 @@ export class OpenClawCorrelator {
         const input = num(e.data.inputTokens) ?? num(e.data.input);
         const output = num(e.data.outputTokens) ?? num(e.data.output);
         if (input === undefined && output === undefined) return empty();
-        return { events: [{ ...base, type: "usage", input, output }], skipped: [] };
+        const seen = run.usage ?? { input: 0, output: 0 };
+        run.usage = { input: input ?? seen.input, output: output ?? seen.output };
+        const delta = (now: number | undefined, before: number) =>
+          now === undefined ? undefined : now >= before ? now - before : now;
+        return {
+          events: [
+            { ...base, type: "usage", input: delta(input, seen.input), output: delta(output, seen.output) },
+          ],
+          skipped: [],
+        };
       }
       default:
         return empty();
