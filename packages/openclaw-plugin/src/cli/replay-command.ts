@@ -26,7 +26,8 @@ Options:
                          FACTOR: that many times faster than recorded (1 = real time)
   --json                 print a JSON summary on stdout
   --quiet                no info lines on stderr
-Exit: 0 ok, 1 a final state could not be written, 2 usage or configuration error, 3 bad input lines.`;
+Exit: 0 ok, 1 a final state could not be written, 2 usage or configuration error, 3 bad input lines,
+130 stopped by SIGINT/SIGTERM (live boxes are finalized as interrupted first).`;
 
 const LEASE_MS = 10 * 60_000;
 
@@ -135,10 +136,17 @@ export async function replayCommand(argv: string[], io: CommandIo): Promise<numb
       clock,
       io: connection.io,
       speed: args.speed,
-      sleep: (ms) => systemClock.sleep(ms),
+      sleep: (ms) => systemClock.sleep(ms, io.signal).catch(() => undefined),
+      ...(io.signal && { signal: io.signal }),
       onEvent: () => ledger.renewLease(owner, systemClock.now() + LEASE_MS),
     });
-    await finishPlay({ runtime, clock, io: connection.io }, "replay input ended");
+    const interrupted = io.signal?.aborted === true;
+    if (interrupted)
+      log.warn(`stopped by ${String(io.signal?.reason ?? "signal")}: live boxes end as interrupted`);
+    await finishPlay(
+      { runtime, clock, io: connection.io },
+      interrupted ? "replay stopped" : "replay input ended",
+    );
     ledger.releaseLease(owner);
 
     const sessions = runtime.summary();
@@ -160,6 +168,7 @@ export async function replayCommand(argv: string[], io: CommandIo): Promise<numb
     };
     if (args.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else io.stdout(humanSummary(summary));
+    if (interrupted) return EXIT.interrupted;
     if (badLines > 0) return EXIT.badInput;
     return finalsLost > 0 ? EXIT.failed : EXIT.ok;
   } finally {

@@ -147,6 +147,8 @@ describe("isSecretKey", () => {
     "private_key",
     "privateKey",
     "aws_secret_access_key",
+    "PGPASSWORD",
+    "GITHUBTOKEN",
   ])("treats %s as a secret", (key) => {
     expect(isSecretKey(key)).toBe(true);
   });
@@ -161,8 +163,19 @@ describe("isSecretKey", () => {
     "author",
     "passive",
     "keyboard",
+    "PWD",
+    "maxtokens",
   ])("treats %s as ordinary", (key) => {
     expect(isSecretKey(key)).toBe(false);
+  });
+});
+
+describe("secrets in command lines", () => {
+  it("masks run-together environment assignments such as PGPASSWORD", () => {
+    const out = redactText("PGPASSWORD=hunter2secret psql -h db -U app");
+    expect(out).not.toContain("hunter2secret");
+    expect(out).toContain("PGPASSWORD=");
+    expect(out).toContain("psql -h db -U app");
   });
 });
 

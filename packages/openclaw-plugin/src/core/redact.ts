@@ -41,6 +41,8 @@ export function isSecretKey(key: string): boolean {
   const last = words.at(-1);
   if (last === undefined) return false;
   if (SECRET_LAST_WORDS.has(last)) return true;
+  // Run-together names such as PGPASSWORD or BOTTOKEN.
+  for (const word of SECRET_LAST_WORDS) if (word.length >= 5 && last.endsWith(word)) return true;
   if (last !== "key") return false;
   const before = words.at(-2);
   return before !== undefined && SECRET_KEY_QUALIFIERS.has(before);

@@ -10,9 +10,11 @@ export interface PlayOptions {
   io: { quiet(): Promise<void>; inFlight(): number };
   /** `"max"`: no waiting between events; a number: play that many times faster than recorded. */
   speed: "max" | number;
-  /** Real waits between events (only used when `speed` is a number). */
+  /** Real waits between events (only used when `speed` is a number); should resolve early on abort. */
   sleep: (ms: number) => Promise<void>;
   onEvent?: (event: LiveEvent, index: number) => void;
+  /** Stops the play before the next event (the caller then finishes it). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -24,8 +26,10 @@ export async function playEvents(events: readonly LiveEvent[], o: PlayOptions): 
   const settle = () => settleIo(o.io);
   let previous: number | undefined;
   for (const [index, event] of events.entries()) {
+    if (o.signal?.aborted) return;
     if (o.speed !== "max" && previous !== undefined && event.ts > previous) {
       await o.sleep((event.ts - previous) / o.speed);
+      if (o.signal?.aborted) return;
     }
     previous = event.ts;
     await o.clock.advance(Math.max(0, event.ts - o.clock.now()), settle);
