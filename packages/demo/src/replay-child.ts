@@ -37,8 +37,8 @@ export interface ReplayOutcome {
   summary: string;
 }
 
-/** How long a stopped replay gets before it is killed (it finishes no run once stopped anyway). */
-const KILL_GRACE_MS = 300;
+/** How long a stopped replay gets to finalize its live boxes as interrupted before it is killed. */
+const KILL_GRACE_MS = 3_000;
 
 /**
  * Writes the events and runs `live-status replay` on them; resolves when the process has exited.
