@@ -3,18 +3,22 @@ import { EXIT, UsageError } from "./io.ts";
 import { ConnectionError } from "./mattermost-connection.ts";
 import { REPLAY_USAGE, replayCommand } from "./replay-command.ts";
 import { STATUS_USAGE, statusCommand } from "./status-command.ts";
+import { WATCH_USAGE, watchCommand } from "./watch-command.ts";
 
 export const USAGE = `Usage: live-status <command> [options]
 
 Commands:
   replay <events.jsonl>   play recorded events into Mattermost through the plugin's pipeline
   status --ledger PATH    show sessions, boxes and last transitions recorded in a ledger
+  watch [--openclaw-home DIR]
+                          follow a legacy OpenClaw state directory (up to v2026.7.1) until SIGINT/SIGTERM
 
 Run "live-status <command> --help" for a command's options.`;
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CommandIo) => Promise<number>; usage: string }> = {
   replay: { run: replayCommand, usage: REPLAY_USAGE },
   status: { run: statusCommand, usage: STATUS_USAGE },
+  watch: { run: (argv, io) => watchCommand(argv, io), usage: WATCH_USAGE },
 };
 
 /** The `live-status` command. Returns the exit code; never throws. */

@@ -1,0 +1,273 @@
+import { readdir, stat } from "node:fs/promises";
+import { homedir, hostname } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { LegacySource } from "../adapters/legacy-files/legacy-source.ts";
+import { openClawConfigPath, readOpenClawMattermost } from "../adapters/legacy-files/openclaw-config.ts";
+import { openLedger } from "../adapters/storage/index.ts";
+import type { Logger } from "../runtime/box-publisher.ts";
+import type { Clock } from "../runtime/clock.ts";
+import { systemClock } from "../runtime/clock.ts";
+import { DEFAULT_CORE_CONFIG } from "../runtime/defaults.ts";
+import type { Ledger } from "../runtime/ledger.ts";
+import { LiveStatusRuntime } from "../runtime/runtime.ts";
+import { consoleLogger } from "./console-logger.ts";
+import type { CommandIo } from "./io.ts";
+import { EXIT, UsageError } from "./io.ts";
+import { connectMattermost } from "./mattermost-connection.ts";
+
+export const WATCH_USAGE = `Usage: live-status watch [--openclaw-home DIR] [options]
+
+Follows a legacy OpenClaw state directory (up to v2026.7.1: sessions.json and <sessionId>.jsonl
+transcripts) and keeps one live status box per session in Mattermost. Runs until SIGINT or SIGTERM,
+then ends live boxes as interrupted and exits 0. Run the installed bin (not npx, which does not pass
+SIGTERM on) so the signal reaches this process: see docs/design/legacy-source.md.
+
+Options:
+  --openclaw-home DIR    OpenClaw state directory, the one holding agents/
+                         (default: $OPENCLAW_STATE_DIR, else ~/.openclaw)
+  --mattermost-url URL   Mattermost server (default: $MATTERMOST_URL, else channels.mattermost.baseUrl
+                         in the OpenClaw config)
+  --token TOKEN          bot token (default: $MATTERMOST_TOKEN or $MATTERMOST_BOT_TOKEN, else
+                         channels.mattermost.botToken in the OpenClaw config)
+  --config PATH          OpenClaw config file (default: $OPENCLAW_CONFIG_PATH, else DIR/openclaw.json)
+  --ledger PATH          SQLite ledger; its lease keeps a second owner out
+                         (default: DIR/live-status/ledger.sqlite)
+  --poll-interval MS     look at every session this often, whatever fs.watch says (default 2000)
+  --no-pid-check         never judge a session lock by its pid (OpenClaw in another pid namespace)
+  --main-dm-last-route   give the shared agent:<a>:main session (all DMs) boxes routed by the last
+                         route in sessions.json; off by default because two DMs within one poll can
+                         carry the wrong route (prefer session.dmScope: per-peer)
+  --quiet                no info lines on stderr
+Exit: 0 stopped by a signal, 1 Mattermost unreachable or lease lost, 2 usage or configuration error,
+or another owner holds the ledger.`;
+
+const LEASE_MS = 10 * 60_000;
+const TICK_MS = 30_000;
+
+interface WatchArgs {
+  home: string;
+  url: string;
+  token: string;
+  ledger: string;
+  pollIntervalMs: number;
+  checkPid: boolean;
+  mainDmLastRoute: boolean;
+  quiet: boolean;
+}
+
+/** Test seams: the clock, and a look at the source once it has started. */
+export interface WatchDeps {
+  clock?: Clock;
+  onStarted?: (source: LegacySource) => void;
+  /** Watchdog tick and lease renewal period. Default 30 s. */
+  tickMs?: number;
+}
+
+/** Something found while reading the arguments, logged once the logger exists. */
+type Note = { level: "info" | "warn"; msg: string; fields?: Record<string, unknown> };
+
+async function parseWatchArgs(argv: string[], env: CommandIo["env"], notes: Note[]): Promise<WatchArgs> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      options: {
+        "openclaw-home": { type: "string" },
+        "mattermost-url": { type: "string" },
+        token: { type: "string" },
+        config: { type: "string" },
+        ledger: { type: "string" },
+        "poll-interval": { type: "string" },
+        "no-pid-check": { type: "boolean" },
+        "main-dm-last-route": { type: "boolean" },
+        quiet: { type: "boolean" },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const str = (k: string) => (typeof values[k] === "string" ? (values[k] as string) : undefined);
+  const home = resolve(
+    str("openclaw-home") ?? (env.OPENCLAW_STATE_DIR || join(env.HOME || homedir(), ".openclaw")),
+  );
+  await checkStateDir(home, notes);
+
+  let url = str("mattermost-url") ?? (env.MATTERMOST_URL || undefined);
+  let token = str("token") ?? (env.MATTERMOST_TOKEN || env.MATTERMOST_BOT_TOKEN || undefined);
+  let configNote = "";
+  if (!url || !token) {
+    const config = await readOpenClawMattermost(str("config") ?? openClawConfigPath(home, env), env);
+    url ??= config.url;
+    token ??= config.token;
+    if (config.url || config.token)
+      notes.push({
+        level: "info",
+        msg: "Mattermost settings from the OpenClaw config",
+        fields: { path: config.path },
+      });
+    configNote = config.found
+      ? `${config.path}${config.problems.length ? `: ${config.problems.join("; ")}` : ""}`
+      : `${config.path} (not found)`;
+  }
+  if (!url)
+    throw new UsageError(
+      `no Mattermost URL: pass --mattermost-url, set $MATTERMOST_URL, or set channels.mattermost.baseUrl in ${configNote}`,
+    );
+  if (!token)
+    throw new UsageError(
+      `no bot token: pass --token, set $MATTERMOST_TOKEN, or set channels.mattermost.botToken in ${configNote}`,
+    );
+
+  const poll = Number(str("poll-interval") ?? "2000");
+  if (!Number.isFinite(poll) || poll < 10)
+    throw new UsageError("--poll-interval must be a number of milliseconds, at least 10");
+  return {
+    home,
+    url,
+    token,
+    ledger: str("ledger") ?? join(home, "live-status", "ledger.sqlite"),
+    pollIntervalMs: poll,
+    checkPid: values["no-pid-check"] !== true,
+    mainDmLastRoute: values["main-dm-last-route"] === true,
+    quiet: values.quiet === true,
+  };
+}
+
+/** The state dir must hold `agents/`; a newer (SQLite) install is named as such. */
+async function checkStateDir(home: string, notes: Note[]): Promise<void> {
+  let agents: string[];
+  try {
+    if (!(await stat(home)).isDirectory()) throw new UsageError(`${home} is not a directory`);
+    agents = await readdir(join(home, "agents"));
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(
+      `${home} is not an OpenClaw state directory (no agents/ in it); pass --openclaw-home`,
+    );
+  }
+  for (const agent of agents) {
+    const sqlite = await stat(join(home, "agents", agent, "agent", "openclaw-agent.sqlite")).catch(
+      () => null,
+    );
+    const legacy = await stat(join(home, "agents", agent, "sessions", "sessions.json")).catch(() => null);
+    if (sqlite && !legacy) {
+      notes.push({
+        level: "warn",
+        msg: "this agent keeps its sessions in SQLite (OpenClaw v2026.7.2 or newer); watch follows only legacy files: use the Live Status plugin there",
+        fields: { agent },
+      });
+    }
+  }
+}
+
+/**
+ * `live-status watch`: the legacy-files source driving the runtime, under the ledger's single-owner
+ * lease, until the CommandIo signal aborts. Then live boxes end as interrupted and it returns 0.
+ */
+export async function watchCommand(argv: string[], io: CommandIo, deps: WatchDeps = {}): Promise<number> {
+  const notes: Note[] = [];
+  const args = await parseWatchArgs(argv, io.env, notes);
+  const log = consoleLogger(io.stderr, { quiet: args.quiet });
+  for (const note of notes) log[note.level](note.msg, note.fields);
+  const clock = deps.clock ?? systemClock;
+  const connection = await connectMattermost(args.url, args.token);
+  const ledger = openLedgerOrExplain(args.ledger);
+  const owner = `watch:${process.pid}@${hostname()}`;
+  const signal = io.signal ?? new AbortController().signal;
+  try {
+    const lease = ledger.acquireLease(
+      {
+        owner,
+        pid: process.pid,
+        host: hostname(),
+        acquiredAt: clock.now(),
+        expiresAt: clock.now() + LEASE_MS,
+      },
+      clock.now(),
+    );
+    if (!lease.ok) {
+      throw new UsageError(
+        `the ledger ${args.ledger} is owned by ${lease.holder.owner} (pid ${lease.holder.pid} on ${lease.holder.host}) until ${new Date(lease.holder.expiresAt).toISOString()}; standing down`,
+      );
+    }
+    const runtime = new LiveStatusRuntime({
+      config: DEFAULT_CORE_CONFIG,
+      ledger,
+      client: connection.io.client,
+      botUserId: connection.botUserId,
+      clock,
+      log,
+    });
+    runtime.restore();
+    const source = new LegacySource({
+      home: args.home,
+      clock,
+      log,
+      emit: (event) => runtime.ingest(event),
+      pollIntervalMs: args.pollIntervalMs,
+      checkPid: args.checkPid,
+      mainSessionLastRoute: args.mainDmLastRoute,
+    });
+    await source.start();
+    log.info("watching", { home: args.home, ledger: args.ledger, sessions: source.sessions().length });
+    deps.onStarted?.(source);
+
+    const lost = new AbortController();
+    const stop = AbortSignal.any([signal, lost.signal]);
+    const tending = tend({ runtime, ledger, owner, clock, log, stop, lost, tickMs: deps.tickMs ?? TICK_MS });
+    await source.run(stop);
+    source.close();
+    await tending;
+
+    const why = lost.signal.aborted
+      ? "the ledger lease was lost"
+      : `live-status watch stopped (${reasonOf(signal)})`;
+    await runtime.stop(why);
+    ledger.releaseLease(owner);
+    log.info("stopped", { reason: why, finalsNotLanded: runtime.finalsNotLanded() });
+    if (lost.signal.aborted) return EXIT.failed;
+    return EXIT.ok;
+  } finally {
+    ledger.close();
+  }
+}
+
+/** Watchdog ticks and lease renewal until `stop`; a lease taken by someone else stops the watch. */
+async function tend(o: {
+  runtime: LiveStatusRuntime;
+  ledger: Ledger;
+  owner: string;
+  clock: Clock;
+  log: Logger;
+  stop: AbortSignal;
+  lost: AbortController;
+  tickMs: number;
+}): Promise<void> {
+  while (!o.stop.aborted) {
+    try {
+      await o.clock.sleep(o.tickMs, o.stop);
+    } catch {
+      return;
+    }
+    o.runtime.tick();
+    if (!o.ledger.renewLease(o.owner, o.clock.now() + LEASE_MS)) {
+      o.log.error("the ledger lease was taken by another owner; stopping");
+      o.lost.abort();
+      return;
+    }
+  }
+}
+
+function reasonOf(signal: AbortSignal): string {
+  return typeof signal.reason === "string" ? signal.reason : "signal";
+}
+
+function openLedgerOrExplain(path: string): Ledger {
+  try {
+    return openLedger(path);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
