@@ -1,18 +1,16 @@
 import { readFile } from "node:fs/promises";
-import { hostname } from "node:os";
 import { parseArgs } from "node:util";
-import { openLedger } from "../adapters/storage/index.ts";
 import { parseEventStream } from "../core/event-parse.ts";
 import type { LiveEvent } from "../core/events.ts";
 import { ManualClock, systemClock } from "../runtime/clock.ts";
 import { DEFAULT_CORE_CONFIG } from "../runtime/defaults.ts";
 import { finishPlay, playEvents } from "../runtime/event-player.ts";
-import type { Ledger } from "../runtime/ledger.ts";
 import { LiveStatusRuntime } from "../runtime/runtime.ts";
 import { consoleLogger } from "./console-logger.ts";
 import type { CommandIo } from "./io.ts";
 import { EXIT, UsageError } from "./io.ts";
 import { connectMattermost } from "./mattermost-connection.ts";
+import { openOwnedLedger } from "./owned-ledger.ts";
 
 export const REPLAY_USAGE = `Usage: live-status replay <events.jsonl> --mattermost-url URL --token TOKEN [options]
 
@@ -28,8 +26,6 @@ Options:
   --quiet                no info lines on stderr
 Exit: 0 ok, 1 a final state could not be written, 2 usage or configuration error, 3 bad input lines,
 130 stopped by SIGINT/SIGTERM (live boxes are finalized as interrupted first).`;
-
-const LEASE_MS = 10 * 60_000;
 
 interface ReplayArgs {
   file: string;
@@ -104,23 +100,9 @@ export async function replayCommand(argv: string[], io: CommandIo): Promise<numb
   const events: LiveEvent[] = stream.events.map((e) => e.event);
 
   const connection = await connectMattermost(args.url, args.token);
-  const ledger = openLedgerOrExplain(args.ledger);
-  const owner = `replay:${process.pid}@${hostname()}`;
+  const owned = openOwnedLedger(args.ledger, "replay", systemClock);
+  const { ledger } = owned;
   try {
-    const lease = ledger.acquireLease(
-      {
-        owner,
-        pid: process.pid,
-        host: hostname(),
-        acquiredAt: systemClock.now(),
-        expiresAt: systemClock.now() + LEASE_MS,
-      },
-      systemClock.now(),
-    );
-    if (!lease.ok)
-      throw new UsageError(
-        `the ledger ${args.ledger} is owned by ${lease.holder.owner} (pid ${lease.holder.pid} on ${lease.holder.host}) until ${new Date(lease.holder.expiresAt).toISOString()}; standing down`,
-      );
     const clock = new ManualClock(events[0]?.ts ?? systemClock.now());
     const runtime = new LiveStatusRuntime({
       config: DEFAULT_CORE_CONFIG,
@@ -138,7 +120,7 @@ export async function replayCommand(argv: string[], io: CommandIo): Promise<numb
       speed: args.speed,
       sleep: (ms) => systemClock.sleep(ms, io.signal).catch(() => undefined),
       ...(io.signal && { signal: io.signal }),
-      onEvent: () => ledger.renewLease(owner, systemClock.now() + LEASE_MS),
+      onEvent: () => owned.renew(),
     });
     const interrupted = io.signal?.aborted === true;
     if (interrupted)
@@ -147,7 +129,6 @@ export async function replayCommand(argv: string[], io: CommandIo): Promise<numb
       { runtime, clock, io: connection.io },
       interrupted ? "replay stopped" : "replay input ended",
     );
-    ledger.releaseLease(owner);
 
     const sessions = runtime.summary();
     const totals = Object.values(sessions).reduce(
@@ -172,15 +153,7 @@ export async function replayCommand(argv: string[], io: CommandIo): Promise<numb
     if (badLines > 0) return EXIT.badInput;
     return finalsLost > 0 ? EXIT.failed : EXIT.ok;
   } finally {
-    ledger.close();
-  }
-}
-
-function openLedgerOrExplain(path: string): Ledger {
-  try {
-    return openLedger(path);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    owned.close();
   }
 }
 

@@ -1,20 +1,20 @@
 import { readdir, stat } from "node:fs/promises";
-import { homedir, hostname } from "node:os";
+import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { LegacySource } from "../adapters/legacy-files/legacy-source.ts";
 import { openClawConfigPath, readOpenClawMattermost } from "../adapters/legacy-files/openclaw-config.ts";
-import { openLedger } from "../adapters/storage/index.ts";
 import type { Logger } from "../runtime/box-publisher.ts";
 import type { Clock } from "../runtime/clock.ts";
 import { systemClock } from "../runtime/clock.ts";
 import { DEFAULT_CORE_CONFIG } from "../runtime/defaults.ts";
-import type { Ledger } from "../runtime/ledger.ts";
 import { LiveStatusRuntime } from "../runtime/runtime.ts";
 import { consoleLogger } from "./console-logger.ts";
 import type { CommandIo } from "./io.ts";
 import { EXIT, UsageError } from "./io.ts";
 import { connectMattermost } from "./mattermost-connection.ts";
+import type { OwnedLedger } from "./owned-ledger.ts";
+import { openOwnedLedger } from "./owned-ledger.ts";
 
 export const WATCH_USAGE = `Usage: live-status watch [--openclaw-home DIR] [options]
 
@@ -42,7 +42,6 @@ Options:
 Exit: 0 stopped by a signal, 1 Mattermost unreachable or lease lost, 2 usage or configuration error,
 or another owner holds the ledger.`;
 
-const LEASE_MS = 10 * 60_000;
 const TICK_MS = 30_000;
 
 interface WatchArgs {
@@ -173,25 +172,10 @@ export async function watchCommand(argv: string[], io: CommandIo, deps: WatchDep
   for (const note of notes) log[note.level](note.msg, note.fields);
   const clock = deps.clock ?? systemClock;
   const connection = await connectMattermost(args.url, args.token);
-  const ledger = openLedgerOrExplain(args.ledger);
-  const owner = `watch:${process.pid}@${hostname()}`;
+  const owned = openOwnedLedger(args.ledger, "watch", clock);
+  const { ledger } = owned;
   const signal = io.signal ?? new AbortController().signal;
   try {
-    const lease = ledger.acquireLease(
-      {
-        owner,
-        pid: process.pid,
-        host: hostname(),
-        acquiredAt: clock.now(),
-        expiresAt: clock.now() + LEASE_MS,
-      },
-      clock.now(),
-    );
-    if (!lease.ok) {
-      throw new UsageError(
-        `the ledger ${args.ledger} is owned by ${lease.holder.owner} (pid ${lease.holder.pid} on ${lease.holder.host}) until ${new Date(lease.holder.expiresAt).toISOString()}; standing down`,
-      );
-    }
     const runtime = new LiveStatusRuntime({
       config: DEFAULT_CORE_CONFIG,
       ledger,
@@ -216,7 +200,7 @@ export async function watchCommand(argv: string[], io: CommandIo, deps: WatchDep
 
     const lost = new AbortController();
     const stop = AbortSignal.any([signal, lost.signal]);
-    const tending = tend({ runtime, ledger, owner, clock, log, stop, lost, tickMs: deps.tickMs ?? TICK_MS });
+    const tending = tend({ runtime, owned, clock, log, stop, lost, tickMs: deps.tickMs ?? TICK_MS });
     await source.run(stop);
     source.close();
     await tending;
@@ -225,20 +209,18 @@ export async function watchCommand(argv: string[], io: CommandIo, deps: WatchDep
       ? "the ledger lease was lost"
       : `live-status watch stopped (${reasonOf(signal)})`;
     await runtime.stop(why);
-    ledger.releaseLease(owner);
     log.info("stopped", { reason: why, finalsNotLanded: runtime.finalsNotLanded() });
     if (lost.signal.aborted) return EXIT.failed;
     return EXIT.ok;
   } finally {
-    ledger.close();
+    owned.close();
   }
 }
 
 /** Watchdog ticks and lease renewal until `stop`; a lease taken by someone else stops the watch. */
 async function tend(o: {
   runtime: LiveStatusRuntime;
-  ledger: Ledger;
-  owner: string;
+  owned: OwnedLedger;
   clock: Clock;
   log: Logger;
   stop: AbortSignal;
@@ -252,7 +234,7 @@ async function tend(o: {
       return;
     }
     o.runtime.tick();
-    if (!o.ledger.renewLease(o.owner, o.clock.now() + LEASE_MS)) {
+    if (!o.owned.renew()) {
       o.log.error("the ledger lease was taken by another owner; stopping");
       o.lost.abort();
       return;
@@ -262,12 +244,4 @@ async function tend(o: {
 
 function reasonOf(signal: AbortSignal): string {
   return typeof signal.reason === "string" ? signal.reason : "signal";
-}
-
-function openLedgerOrExplain(path: string): Ledger {
-  try {
-    return openLedger(path);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
 }
