@@ -1,0 +1,18 @@
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+// The real-gateway suite: `npm run test:e2e`. Its files end in `.e2e.ts` so the default `vitest run`
+// (which takes `*.test.ts`) never starts a gateway. One file at a time: a gateway takes ~1–1.5 GB.
+export default defineConfig({
+  test: {
+    root: dirname(fileURLToPath(import.meta.url)),
+    include: ["**/*.e2e.ts"],
+    fileParallelism: false,
+    pool: "forks",
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+    teardownTimeout: 90_000,
+    reporters: ["verbose"],
+  },
+});
