@@ -128,7 +128,12 @@ export function toViewState(props: unknown, now: number, options: ViewOptions = 
     else if (runningTool) view.activity = `calling ${clip(runningTool.name, 40)}`;
   }
   if (s.tokens.input > 0 || s.tokens.output > 0) {
-    view.tokens = `${formatCount(s.tokens.input)} in · ${formatCount(s.tokens.output)} out`;
+    // A side never reported (OpenClaw streams output only) is left out rather than shown as 0.
+    const sides = [
+      s.tokens.input > 0 && `${formatCount(s.tokens.input)} in`,
+      s.tokens.output > 0 && `${formatCount(s.tokens.output)} out`,
+    ].filter(Boolean);
+    view.tokens = sides.join(" · ");
   }
   if (s.preview) view.preview = clip(s.preview, 280);
   if (s.error) view.error = clip(s.error, 300);

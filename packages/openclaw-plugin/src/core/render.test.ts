@@ -84,6 +84,13 @@ describe("renderMessage", () => {
     );
   });
 
+  it("leaves out a token side the source never reported", () => {
+    const header = (tokens: LiveStatusV1["tokens"]) => renderMessage(status({ tokens })).split("\n")[0];
+    expect(header({ input: 0, output: 90 })).toMatch(/· 90 out tokens$/);
+    expect(header({ input: 1_500, output: 0 })).toMatch(/· 1.5k in tokens$/);
+    expect(header({ input: 0, output: 0 })).not.toContain("tokens");
+  });
+
   it("renders a running box without elapsed time unless a clock reading is given", () => {
     const s = status({ thinking: true, tools: [tool(1, { state: "running", endedAt: undefined })] });
     expect(renderMessage(s).split("\n")).toEqual([

@@ -137,7 +137,11 @@ function header(s: LiveStatusV1, now: number | undefined): string {
   }
   const input = s.tokens?.input ?? 0;
   const output = s.tokens?.output ?? 0;
-  if (input > 0 || output > 0) parts.push(`${formatCount(input)} in / ${formatCount(output)} out tokens`);
+  // A side the source never reported (OpenClaw streams output only) is left out rather than shown as 0.
+  const sides = [input > 0 && `${formatCount(input)} in`, output > 0 && `${formatCount(output)} out`].filter(
+    Boolean,
+  );
+  if (sides.length > 0) parts.push(`${sides.join(" / ")} tokens`);
   if (s.state === "running" && s.thinking) parts.push("💭 thinking");
   return parts.join(" · ");
 }

@@ -171,7 +171,8 @@ export class OpenClawCorrelator {
   readonly #children = new Map<string, Child>();
 
   constructor(options: CorrelatorOptions = {}) {
-    this.#max = options.maxEntries ?? 1000;
+    // Generous: an open run evicted here would lose its end (the watchdog would still close its box).
+    this.#max = options.maxEntries ?? 10_000;
   }
 
   /** Runs currently open (started, not ended). */
