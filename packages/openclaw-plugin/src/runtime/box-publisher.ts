@@ -1,6 +1,12 @@
 import type { MattermostClient, MattermostPost } from "../adapters/mattermost/client.ts";
 import { MattermostApiError } from "../adapters/mattermost/errors.ts";
 import type { Clock } from "./clock.ts";
+import {
+  type RateBudget,
+  REQUEST_WITHDRAWN,
+  type RequestContext,
+  type RequestPriority,
+} from "./rate-budget.ts";
 import { decideRetry, type RetryOp } from "./retry-policy.ts";
 
 /** Where a box lives: a channel, and the thread root when the conversation is a thread. */
@@ -58,8 +64,11 @@ type RemoveMode = "delete" | { receipt: RenderedPost };
  * Keeps one Mattermost post (one box) showing the latest state it was given. One write in flight at
  * a time; while one is in flight or throttled, newer states replace older ones (latest wins) and a
  * state equal to the last landed one is skipped. Writes are at least `minIntervalMs` of clock time
- * apart, except the final one, which goes as soon as the write in flight ends. Failures follow
- * {@link decideRetry}; a retry always sends the latest state. The create carries `pendingPostId`, so a
+ * apart, except the final one, which goes as soon as the write in flight ends. Under a shared
+ * {@link RateBudget} the final goes `urgent`, the create `normal` and routine edits `background`;
+ * a write whose state was replaced while it waited is withdrawn unsent when its turn comes and the
+ * newest state goes in its place, so a box never spends a request on a state it already replaced
+ * (see `box-publisher.budget.test.ts`). Failures follow {@link decideRetry}; a retry always sends the latest state. The create carries `pendingPostId`, so a
  * create whose answer was lost is deduplicated by the server instead of making a second post.
  *
  * A post deleted by a person (an edit answered 403/404) is recreated once, at the bottom, with the
@@ -85,6 +94,10 @@ export class BoxPublisher {
   private closed = false;
   private running = false;
   private throttle: AbortController | undefined;
+  /** The write waiting for the rate budget (not sent yet); aborting it withdraws it. */
+  private waiting: AbortController | undefined;
+  /** Clock time the pending write first asked the budget: its place in line across withdrawals. */
+  private queuedSince: number | undefined;
   private idleWaiters: Array<() => void> = [];
   private finishWaiters: Array<(result: FinishResult) => void> = [];
 
@@ -121,6 +134,7 @@ export class BoxPublisher {
     this.desired = post;
     const result = new Promise<FinishResult>((resolve) => this.finishWaiters.push(resolve));
     this.throttle?.abort();
+    this.waiting?.abort(REQUEST_WITHDRAWN);
     this.kick();
     return result;
   }
@@ -139,6 +153,7 @@ export class BoxPublisher {
     this.removal = { mode, done, resolve };
     this.desired = undefined;
     this.throttle?.abort();
+    this.waiting?.abort(REQUEST_WITHDRAWN);
     this.kick();
     return done;
   }
@@ -218,37 +233,76 @@ export class BoxPublisher {
   private async write(next: RenderedPost): Promise<void> {
     const postId = this.postId;
     const op: RetryOp = postId ? "edit" : "create";
+    const priority: RequestPriority = next === this.final ? "urgent" : postId ? "background" : "normal";
     this.desired = undefined;
+    const previousWriteAt = this.lastWriteAt;
     this.lastWriteAt = this.clock.now();
+    this.queuedSince ??= this.clock.now();
+    const waiting = new AbortController();
+    this.waiting = waiting;
+    let sent = false;
+    const context: RequestContext = {
+      priority,
+      since: this.queuedSince,
+      signal: waiting.signal,
+      // A newer state arrived while this one waited: take it back and send the newer one instead.
+      isStale: () => this.desired !== undefined,
+      onGrant: () => {
+        sent = true;
+        if (this.waiting === waiting) this.waiting = undefined;
+        this.queuedSince = undefined;
+        // The interval counts from when the write actually left, not from when it queued.
+        this.lastWriteAt = this.clock.now();
+      },
+    };
     try {
-      if (postId) {
-        await this.o.client.patchPost(postId, { message: next.message, props: next.props });
-        this.landed = next;
-      } else {
-        const post = await this.o.client.createPost(
-          {
-            channel_id: this.o.target.channelId,
-            ...(this.o.target.rootId && { root_id: this.o.target.rootId }),
-            message: next.message,
-            type: next.type,
-            props: next.props,
-            pending_post_id: this.pendingPostId,
-          },
-          { silent: this.o.silent ?? true },
-        );
-        this.postId = post.id;
+      const created = await this.send(postId, next, context);
+      if (!created) this.landed = next;
+      else {
+        this.postId = created.id;
         // A deduplicated create answers with the post an earlier attempt made, maybe with older content.
-        if (showsPost(post, next)) this.landed = next;
+        if (showsPost(created, next)) this.landed = next;
         else this.desired ??= next;
-        this.o.onPosted?.(post.id);
+        this.o.onPosted?.(created.id);
       }
       if (this.failures > 0)
         this.o.log.info("box writes recovered", { ...this.fields(), failures: this.failures });
       this.failures = 0;
       this.settleFinish();
     } catch (error) {
+      if (!sent && error === REQUEST_WITHDRAWN) {
+        // Withdrawn before it left: nothing was sent; the loop sends the newer state in its place.
+        this.desired ??= next;
+        this.lastWriteAt = previousWriteAt;
+        return;
+      }
       this.writeFailed(error, op, next);
+    } finally {
+      if (this.waiting === waiting) this.waiting = undefined;
     }
+  }
+
+  /** The one request of a write: an edit of the post, or its create (answering the created post). */
+  private async send(
+    postId: string | undefined,
+    next: RenderedPost,
+    request: RequestContext,
+  ): Promise<MattermostPost | undefined> {
+    if (postId) {
+      await this.o.client.patchPost(postId, { message: next.message, props: next.props }, request);
+      return undefined;
+    }
+    return this.o.client.createPost(
+      {
+        channel_id: this.o.target.channelId,
+        ...(this.o.target.rootId && { root_id: this.o.target.rootId }),
+        message: next.message,
+        type: next.type,
+        props: next.props,
+        pending_post_id: this.pendingPostId,
+      },
+      { silent: this.o.silent ?? true, request },
+    );
   }
 
   private writeFailed(error: unknown, op: RetryOp, next: RenderedPost): void {

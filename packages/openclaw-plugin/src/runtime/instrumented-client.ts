@@ -38,8 +38,8 @@ export function instrumentClient(inner: MattermostClient): InstrumentedClient {
   const client: MattermostClient = {
     getMe: track("getMe", () => inner.getMe()),
     createPost: track("createPost", (input, options) => inner.createPost(input, options)),
-    patchPost: track("patchPost", (id, patch) => inner.patchPost(id, patch)),
-    deletePost: track("deletePost", (id) => inner.deletePost(id)),
+    patchPost: track("patchPost", (id, patch, request) => inner.patchPost(id, patch, request)),
+    deletePost: track("deletePost", (id, request) => inner.deletePost(id, request)),
     getPost: track("getPost", (id) => inner.getPost(id)),
     createDirectChannel: track("createDirectChannel", (a, b) => inner.createDirectChannel(a, b)),
     getChannel: track("getChannel", (id) => inner.getChannel(id)),

@@ -8,18 +8,55 @@ export interface RateBudgetOptions {
   burst?: number;
 }
 
+/**
+ * Who goes first when the budget is short: `urgent` (final states) before `normal` (creates,
+ * deletes, anything unmarked) before `background` (routine edits, which a newer state replaces).
+ */
+export type RequestPriority = "urgent" | "normal" | "background";
+
+const RANK: Record<RequestPriority, number> = { urgent: 0, normal: 1, background: 2 };
+
+/** What a caller says about one request it asks the budget for. */
+export interface RequestContext {
+  priority?: RequestPriority;
+  /** Place in line among requests of the same priority, in clock ms (earlier first). Default: now. */
+  since?: number;
+  /** Aborting it withdraws a request that is still waiting for the budget. */
+  signal?: AbortSignal;
+  /**
+   * Asked when the request's turn has come, just before it would go: `true` withdraws it unsent
+   * (rejected with {@link REQUEST_WITHDRAWN}, no slot used) so the caller can ask again, with newer
+   * content and the same `since`, and be served next.
+   */
+  isStale?: () => boolean;
+  /** Called when the budget lets a request go (before it is sent). */
+  onGrant?: () => void;
+}
+
+/** How a request withdrawn before it was sent is rejected: one frozen instance, as it is common under load. */
+export const REQUEST_WITHDRAWN: Error = Object.freeze(
+  new Error("request withdrawn before it was sent: a newer one replaces it"),
+);
+
 interface Waiter {
+  rank: number;
+  since: number;
+  seq: number;
+  context: RequestContext | undefined;
   resolve: () => void;
   reject: (reason: unknown) => void;
-  signal: AbortSignal | undefined;
-  onAbort: () => void;
+  signals: AbortSignal[];
+  onAbort: (event: Event) => void;
 }
 
 /**
  * The request budget of one bot token, shared by every box of the process (the composition root
- * builds one per token and hands it to that token's client). A token bucket on the injected clock,
- * served first come, first served. After a 429, `blockUntil(t)` holds every request with that token
- * until `t`, whoever asked; then one request may go at once and the bucket refills from there.
+ * builds one per token and hands it to that token's client). A token bucket on the injected clock.
+ * Waiting requests are served by priority, then by `since`, then first come, first served (see
+ * {@link RequestContext}): under load, final states and creates never queue behind routine
+ * edits, and a request whose content went stale while it waited is withdrawn at its turn. After a
+ * 429, `blockUntil(t)` holds every request with that token until `t`, whoever asked; then one
+ * request may go at once and the bucket refills from there.
  */
 export class RateBudget {
   private readonly clock: Clock;
@@ -28,7 +65,9 @@ export class RateBudget {
   private tokens: number;
   private refilledAt: number;
   private blocked = Number.NEGATIVE_INFINITY;
+  /** Sorted: rank, then since, then seq. */
   private readonly queue: Waiter[] = [];
+  private seq = 0;
   private pumping = false;
   private wake: AbortController | undefined;
 
@@ -40,23 +79,38 @@ export class RateBudget {
     this.refilledAt = o.clock.now();
   }
 
-  /** Resolves when a request may be sent now; rejects with the signal's reason if aborted first. */
-  acquire(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.queue.length === 0 && this.tryTake()) return Promise.resolve();
+  /**
+   * Resolves when a request may be sent now; rejects with the abort reason if the context's signal
+   * is aborted first. Priority and place in line come from `context` (default: normal, now).
+   */
+  acquire(context?: RequestContext): Promise<void> {
+    const signals = [context?.signal].filter((s): s is AbortSignal => s !== undefined);
+    const aborted = signals.find((s) => s.aborted);
+    if (aborted) return Promise.reject(aborted.reason);
+    if (this.queue.length === 0 && this.hasToken()) {
+      if (context?.isStale?.()) return Promise.reject(REQUEST_WITHDRAWN);
+      this.tokens -= 1;
+      context?.onGrant?.();
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
+        rank: RANK[context?.priority ?? "normal"],
+        since: context?.since ?? this.clock.now(),
+        seq: this.seq++,
+        context,
         resolve,
         reject,
-        signal,
-        onAbort: () => {
-          const i = this.queue.indexOf(waiter);
-          if (i >= 0) this.queue.splice(i, 1);
-          reject(signal?.reason);
+        signals,
+        onAbort: (event) => {
+          const i = this.insertionPoint(waiter);
+          if (this.queue[i] === waiter) this.queue.splice(i, 1);
+          this.detach(waiter);
+          reject((event.target as AbortSignal).reason);
         },
       };
-      signal?.addEventListener("abort", waiter.onAbort, { once: true });
-      this.queue.push(waiter);
+      for (const s of signals) s.addEventListener("abort", waiter.onAbort, { once: true });
+      this.queue.splice(this.insertionPoint(waiter), 0, waiter);
       void this.pump();
     });
   }
@@ -76,19 +130,40 @@ export class RateBudget {
     return this.blocked;
   }
 
+  /** Requests waiting for the budget now. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  /** First index whose waiter goes after `w` (binary search over the sorted queue). */
+  private insertionPoint(w: Waiter): number {
+    let lo = 0;
+    let hi = this.queue.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const q = this.queue[mid] as Waiter;
+      const before = q.rank - w.rank || q.since - w.since || q.seq - w.seq;
+      if (before < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private detach(w: Waiter): void {
+    for (const s of w.signals) s.removeEventListener("abort", w.onAbort);
+  }
+
   private refill(now: number): void {
     if (now <= this.refilledAt) return;
     this.tokens = Math.min(this.burst, this.tokens + (now - this.refilledAt) * this.ratePerMs);
     this.refilledAt = now;
   }
 
-  private tryTake(): boolean {
+  private hasToken(): boolean {
     const now = this.clock.now();
     if (now < this.blocked) return false;
     this.refill(now);
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    return this.tokens >= 1;
   }
 
   /** Ms until the head of the queue may go. */
@@ -104,9 +179,18 @@ export class RateBudget {
     this.pumping = true;
     try {
       while (this.queue.length > 0) {
-        if (this.tryTake()) {
+        if (this.hasToken()) {
           const waiter = this.queue.shift() as Waiter;
-          waiter.signal?.removeEventListener("abort", waiter.onAbort);
+          this.detach(waiter);
+          if (waiter.context?.isStale?.()) {
+            waiter.reject(REQUEST_WITHDRAWN);
+            // Its owner asks again at once (same place, newer content); serve nobody else before
+            // that has happened, and go on regardless once pending callbacks have run.
+            setImmediate(() => void this.pump());
+            return;
+          }
+          this.tokens -= 1;
+          waiter.context?.onGrant?.();
           waiter.resolve();
           continue;
         }

@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from "../../runtime/clock.ts";
+import type { RequestContext } from "../../runtime/rate-budget.ts";
 import { RateBudget } from "../../runtime/rate-budget.ts";
 import { apiErrorFromResponse, MattermostApiError, MattermostNetworkError } from "./errors.ts";
 
@@ -55,9 +56,13 @@ export interface PatchPostInput {
 export interface MattermostClient {
   getMe(): Promise<MattermostUser>;
   /** `silent` asks the server not to notify (`?silent=true`); see {@link createMattermostClient}. */
-  createPost(input: CreatePostInput, options?: { silent?: boolean }): Promise<MattermostPost>;
-  patchPost(postId: string, patch: PatchPostInput): Promise<MattermostPost>;
-  deletePost(postId: string): Promise<void>;
+  createPost(
+    input: CreatePostInput,
+    options?: { silent?: boolean; request?: RequestContext },
+  ): Promise<MattermostPost>;
+  /** `request` tells the rate budget how urgent the write is (see RateBudget). */
+  patchPost(postId: string, patch: PatchPostInput, request?: RequestContext): Promise<MattermostPost>;
+  deletePost(postId: string, request?: RequestContext): Promise<void>;
   getPost(postId: string): Promise<MattermostPost>;
   /** The DM channel between two users (`POST /channels/direct`, 201 whether new or not). */
   createDirectChannel(userA: string, userB: string): Promise<MattermostChannel>;
@@ -93,9 +98,14 @@ export function createMattermostClient(o: MattermostClientOptions): MattermostCl
   const timeoutMs = o.requestTimeoutMs ?? 30_000;
   let silentSupported: boolean | undefined;
 
-  async function request<T>(method: string, route: string, body?: unknown): Promise<T> {
+  async function request<T>(
+    method: string,
+    route: string,
+    body?: unknown,
+    context?: RequestContext,
+  ): Promise<T> {
     const path = `/api/v4${route}`;
-    await budget.acquire();
+    await budget.acquire(context);
     const headers: Record<string, string> = {
       Authorization: `Bearer ${o.token}`,
       Accept: "application/json",
@@ -137,10 +147,11 @@ export function createMattermostClient(o: MattermostClientOptions): MattermostCl
     getMe: () => request<MattermostUser>("GET", "/users/me"),
 
     async createPost(input, options) {
+      const context = options?.request;
       if (!options?.silent || silentSupported === false)
-        return request<MattermostPost>("POST", "/posts", input);
+        return request<MattermostPost>("POST", "/posts", input, context);
       try {
-        const post = await request<MattermostPost>("POST", "/posts?silent=true", input);
+        const post = await request<MattermostPost>("POST", "/posts?silent=true", input, context);
         silentSupported = true;
         return post;
       } catch (error) {
@@ -149,20 +160,22 @@ export function createMattermostClient(o: MattermostClientOptions): MattermostCl
           error instanceof MattermostApiError &&
           (error.status === 400 || error.status === 501);
         if (!refusedFlag) throw error;
-        const post = await request<MattermostPost>("POST", "/posts", input);
+        const post = await request<MattermostPost>("POST", "/posts", input, context);
         silentSupported = false;
         return post;
       }
     },
 
-    patchPost: (postId, patch) =>
-      request<MattermostPost>("PUT", `/posts/${id(postId)}/patch`, {
-        message: patch.message,
-        props: patch.props,
-      }),
+    patchPost: (postId, patch, context) =>
+      request<MattermostPost>(
+        "PUT",
+        `/posts/${id(postId)}/patch`,
+        { message: patch.message, props: patch.props },
+        context,
+      ),
 
-    async deletePost(postId) {
-      await request<unknown>("DELETE", `/posts/${id(postId)}`);
+    async deletePost(postId, context) {
+      await request<unknown>("DELETE", `/posts/${id(postId)}`, undefined, context);
     },
 
     getPost: (postId) => request<MattermostPost>("GET", `/posts/${id(postId)}`),
