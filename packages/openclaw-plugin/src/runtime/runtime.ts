@@ -347,30 +347,45 @@ export class LiveStatusRuntime {
   #persistDirty(force: boolean): void {
     const interval = this.#o.persistIntervalMs ?? 1_000;
     if (!force && this.#now() - this.#lastPersistAt < interval) return;
-    for (const slot of [...this.#dirtySlots]) this.#persistSlot(slot);
     this.#lastPersistAt = this.#now();
+    if (this.#dirtySlots.size === 0) return;
+    // One transaction for all of them: one disk sync instead of one per slot.
+    this.#writeSlots([...this.#dirtySlots]);
   }
 
   #persistSlot(slot: string): void {
-    this.#dirtySlots.delete(slot);
-    const state = this.#core.slot(slot);
-    if (!state) return;
-    const lastTransition = this.#lastTransition.get(slot);
-    try {
-      this.#o.ledger.putSlot({
-        slot,
-        session: state.session,
-        conversation: state.conversation,
-        phase: state.phase,
-        generation: state.generation,
-        ...(state.runId !== null && { runId: state.runId }),
-        snapshot: state,
-        ...(lastTransition && { lastTransition }),
-        updatedAt: this.#now(),
-      });
-    } catch (error) {
-      this.#o.log.error("ledger write failed for a slot", { slot, error: describe(error) });
+    this.#writeSlots([slot]);
+  }
+
+  #writeSlots(slots: string[]): void {
+    const records: SlotRecord[] = [];
+    for (const slot of slots) {
+      this.#dirtySlots.delete(slot);
+      const record = this.#slotRecord(slot);
+      if (record) records.push(record);
     }
+    try {
+      this.#o.ledger.putBatch({ slots: records });
+    } catch (error) {
+      this.#o.log.error("ledger write failed for slots", { slots: slots.join(","), error: describe(error) });
+    }
+  }
+
+  #slotRecord(slot: string): SlotRecord | undefined {
+    const state = this.#core.slot(slot);
+    if (!state) return undefined;
+    const lastTransition = this.#lastTransition.get(slot);
+    return {
+      slot,
+      session: state.session,
+      conversation: state.conversation,
+      phase: state.phase,
+      generation: state.generation,
+      ...(state.runId !== null && { runId: state.runId }),
+      snapshot: state,
+      ...(lastTransition && { lastTransition }),
+      updatedAt: this.#now(),
+    };
   }
 
   #track(task: Promise<unknown>): void {
