@@ -28,6 +28,18 @@ export function fillPlaceholders<T>(value: T, ids: ReadonlyMap<string, string>):
   ) as T;
 }
 
+/**
+ * The reverse of {@link fillPlaceholders}: a deep copy of `value` with every id that `refsById`
+ * knows replaced by its `{{ref}}`. Used on a recording made against another server, whose ids
+ * mean nothing to the demo's world until they are named.
+ */
+export function toPlaceholders<T>(value: T, refsById: ReadonlyMap<string, string>): T {
+  const ids = [...refsById.keys()].filter((id) => id !== "");
+  return mapStrings(value, (s) =>
+    ids.reduce((out, id) => (out.includes(id) ? out.replaceAll(id, `{{${refsById.get(id)}}}`) : out), s),
+  ) as T;
+}
+
 function visitStrings(value: unknown, visit: (s: string) => void): void {
   if (typeof value === "string") visit(value);
   else if (Array.isArray(value)) for (const v of value) visitStrings(v, visit);

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { parseLiveStatus } from "@live-status/contract";
 import { assertServedAccordingToSpec, type FakePost } from "@live-status/fake-mattermost";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Demo, startDemo } from "../src/demo.ts";
@@ -43,6 +44,24 @@ describe("the demo after one play of the scene", () => {
     expect(town[box + 1]?.user_id).toBe(demo.fake.botUserId);
     expect(town[box + 1]?.message).toMatch(/^Found it\./);
     expect(boxes.map(boxState)).toEqual(["done"]);
+  });
+
+  it("shows in that box what the gateway recorded: the real tool calls, the sub-agent and its tools, tokens", () => {
+    const box = demo.fake.postsIn(id("town"), { rootId: "" }).find(isBox);
+    const status = parseLiveStatus(box?.props.live_status);
+    expect(status?.tools.map((t) => [t.name, t.state])).toEqual([
+      ["exec", "ok"],
+      ["read", "ok"],
+      ["sessions_spawn", "ok"],
+      ["exec", "ok"],
+      ["exec", "ok"],
+    ]);
+    expect(status?.tools[3]?.args).toContain("Bearer [redacted]");
+    expect(status?.subagents).toEqual([
+      expect.objectContaining({ label: "log digger", state: "done", toolCount: 2 }),
+    ]);
+    expect(status?.tokens.output).toBeGreaterThan(0);
+    expect(box?.message).toContain("log digger");
   });
 
   it("keeps the thread's boxes in the thread: the first one deleted, the fresh one after alice's follow-up", () => {
