@@ -101,8 +101,12 @@ function countsOf(s: LiveStatusV1): string {
   if (calls > 0) parts.push(`${calls} tool call${calls === 1 ? "" : "s"}`);
   if (s.subagents.length > 0)
     parts.push(`${s.subagents.length} sub-agent${s.subagents.length === 1 ? "" : "s"}`);
-  if (s.tokens.input + s.tokens.output > 0)
-    parts.push(`${kilo(s.tokens.input)} in / ${kilo(s.tokens.output)} out`);
+  // Like the box: a token side the source never reported is left out.
+  const tokens = [
+    s.tokens.input > 0 && `${kilo(s.tokens.input)} in`,
+    s.tokens.output > 0 && `${kilo(s.tokens.output)} out`,
+  ].filter(Boolean);
+  if (tokens.length > 0) parts.push(tokens.join(" / "));
   return parts.join(" · ");
 }
 
