@@ -1,39 +1,21 @@
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserTestsRun, launchChromium } from "../../webapp/test/chromium.ts";
 import { type Demo, startDemo } from "../src/demo.ts";
 import type { PlayResult } from "../src/player.ts";
 import { REPO_ROOT } from "../src/replay-child.ts";
 
-// Debian's Chromium with the flags the webapp's browser test uses; playwright-core downloads nothing.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 // The committed screenshot is refreshed on request only, so a test run leaves the tree clean.
 const SCREENSHOT = process.env.UPDATE_SCREENSHOTS
   ? join(REPO_ROOT, "docs/screenshots/demo.png")
   : join(tmpdir(), "live-status-demo-screenshot.png");
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && !process.env.CI) {
-  console.warn(
-    `\n${"!".repeat(78)}\n!! SKIPPING the demo's browser test: no Chromium at ${CHROMIUM}.\n` +
-      `!! Install it with: apt-get update && apt-get install -y chromium\n${"!".repeat(78)}\n`,
-  );
-}
+const runs = browserTestsRun("the demo's browser test");
 
-describe.skipIf(!haveChromium && !process.env.CI)("the demo page in headless Chromium", () => {
+describe.skipIf(!runs)("the demo page in headless Chromium", () => {
   let demo: Demo;
   let browser: Browser;
   let page: Page;
@@ -42,10 +24,9 @@ describe.skipIf(!haveChromium && !process.env.CI)("the demo page in headless Chr
   const sawRunning: string[] = [];
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`CI needs Chromium at ${CHROMIUM}: apt-get install -y chromium`);
     // React's development build, so its warnings reach the console check.
     demo = await startDemo({ port: 0, speed: 3, reactBuild: "development" });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
     page.on("console", (m) => {
       if (m.type() === "error" || m.type() === "warning") consoleProblems.push(`${m.type()}: ${m.text()}`);

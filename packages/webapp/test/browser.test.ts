@@ -1,40 +1,22 @@
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { LiveStatusV1 } from "@live-status/contract";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWebapp, PACKAGE_DIR } from "../scripts/build.ts";
+import { browserTestsRun, launchChromium } from "./chromium.ts";
 import { busyRun, status, T0, tool } from "./fixtures.ts";
 
-// Debian's Chromium (`apt-get install -y chromium`); playwright-core downloads no browser of its own.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 // The committed screenshots are refreshed on request only, so a test run leaves the tree clean.
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
   ? resolve(PACKAGE_DIR, "../../docs/screenshots")
   : join(tmpdir(), "live-status-webapp-screenshots");
 const NOW = T0 + 65_000;
 
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && !process.env.CI) {
-  console.warn(
-    `\n${"!".repeat(78)}\n!! SKIPPING the webapp browser test: no Chromium at ${CHROMIUM}.\n` +
-      `!! Install it with: apt-get update && apt-get install -y chromium\n${"!".repeat(78)}\n`,
-  );
-}
+const runs = browserTestsRun("the webapp browser test");
 
 // Mattermost's default light ("Denim") and dark ("Onyx") themes, the keys the box reads.
 const THEMES = {
@@ -142,7 +124,7 @@ const TEST_PAGE = `<!doctype html>
 </script>
 </head><body></body></html>`;
 
-describe.skipIf(!haveChromium && !process.env.CI)("status box in headless Chromium", () => {
+describe.skipIf(!runs)("status box in headless Chromium", () => {
   let dir: string;
   let server: Server;
   let baseUrl: string;
@@ -151,9 +133,6 @@ describe.skipIf(!haveChromium && !process.env.CI)("status box in headless Chromi
   const consoleProblems: string[] = [];
 
   beforeAll(async () => {
-    if (!haveChromium) {
-      throw new Error(`CI needs Chromium at ${CHROMIUM}: apt-get update && apt-get install -y chromium`);
-    }
     dir = await mkdtemp(join(tmpdir(), "live-status-browser-"));
     const { bundlePath } = await buildWebapp(dir);
     const nodeModules = resolve(PACKAGE_DIR, "../../node_modules");
@@ -182,7 +161,7 @@ describe.skipIf(!haveChromium && !process.env.CI)("status box in headless Chromi
     await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
     page.on("console", (m) => {
       if (m.type() === "error" || m.type() === "warning") consoleProblems.push(`${m.type()}: ${m.text()}`);
