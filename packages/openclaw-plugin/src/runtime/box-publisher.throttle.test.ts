@@ -45,6 +45,22 @@ describe("box publisher throttling", () => {
     expect(livePosts()[0]?.message).toBe(render(400, "done").message);
   });
 
+  it("renders lazily: of many states shown between writes, only the written ones are rendered", async () => {
+    const box = publisher();
+    let renders = 0;
+    for (let i = 0; i < 400; i++) {
+      box.show(() => {
+        renders++;
+        return render(i);
+      });
+      await wire.advance(25);
+    }
+    await wire.run(box.idle());
+    expect(livePosts()[0]?.message).toBe(render(399).message);
+    expect(renders).toBeLessThanOrEqual(2 * writes().length);
+    expect(renders).toBeLessThan(40);
+  });
+
   it("keeps writes of one box at least the minimum interval apart", async () => {
     const box = publisher({ minIntervalMs: 1_000 });
     for (let i = 0; i < 100; i++) {

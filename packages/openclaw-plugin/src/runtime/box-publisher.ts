@@ -82,7 +82,8 @@ export class BoxPublisher {
   private readonly random: () => number;
   private postId: string | undefined;
   private pendingPostId: string;
-  private desired: RenderedPost | undefined;
+  /** The state to show next; a function is rendered only when a write is about to use it. */
+  private desired: RenderedPost | (() => RenderedPost) | undefined;
   private final: RenderedPost | undefined;
   private landed: RenderedPost | undefined;
   private lastWriteAt: number | undefined;
@@ -119,8 +120,12 @@ export class BoxPublisher {
     return this.gone;
   }
 
-  /** Asks for `post` to be shown; creates the post on the first call. Ignored once final, gone or removed. */
-  show(post: RenderedPost): void {
+  /**
+   * Asks for `post` to be shown; creates the post on the first call. Ignored once final, gone or
+   * removed. Pass a function to render lazily: of many states shown between two writes, only the
+   * one actually written is rendered.
+   */
+  show(post: RenderedPost | (() => RenderedPost)): void {
     if (this.final || this.gone || this.removal || this.closed) return;
     this.desired = post;
     this.kick();
@@ -183,7 +188,7 @@ export class BoxPublisher {
           break;
         }
         if (this.gone) break;
-        const next = this.desired;
+        const next = this.materialize();
         if (!next) break;
         if (this.postId && this.landed && samePost(this.landed, next)) {
           this.desired = undefined;
@@ -211,6 +216,11 @@ export class BoxPublisher {
       this.settleFinish(true);
       for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
+  }
+
+  private materialize(): RenderedPost | undefined {
+    if (typeof this.desired === "function") this.desired = this.desired();
+    return this.desired;
   }
 
   private get clock(): Clock {

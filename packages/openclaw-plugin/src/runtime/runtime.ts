@@ -162,7 +162,7 @@ export class LiveStatusRuntime {
         return;
       case "update_box":
         this.#count(effect.status.session, "updates");
-        this.#withBox(effect.boxId, async (p) => p.show(renderPost(effect.status)));
+        this.#withBox(effect.boxId, async (p) => p.show(() => renderPost(effect.status)));
         return;
       case "finalize_box":
         this.#finalize(slot, effect.boxId, effect.status);
