@@ -219,6 +219,21 @@ describe("live-status command line", () => {
       code: 2,
       stderr: expect.stringContaining('--speed must be "max" or a positive number'),
     });
+    expect(
+      await run(
+        "replay",
+        "x.jsonl",
+        "--mattermost-url",
+        "http://127.0.0.1:1",
+        "--token",
+        "t",
+        "--rate-per-sec",
+        "0",
+      ),
+    ).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("--rate-per-sec must be a number from 0.1 to 100"),
+    });
     expect(await run("frobnicate")).toMatchObject({
       code: 2,
       stderr: expect.stringContaining('unknown command "frobnicate"'),

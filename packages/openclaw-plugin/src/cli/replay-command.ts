@@ -22,6 +22,7 @@ Options:
   --ledger PATH          keep sessions and boxes in this SQLite file between runs (default: in memory)
   --speed max|FACTOR     max: as fast as possible, with event time as the clock (default);
                          FACTOR: that many times faster than recorded (1 = real time)
+  --rate-per-sec N       Mattermost requests per second for the token (default 5, burst 5)
   --json                 print a JSON summary on stdout
   --quiet                no info lines on stderr
 Exit: 0 ok, 1 a final state could not be written, 2 usage or configuration error, 3 bad input lines,
@@ -33,6 +34,7 @@ interface ReplayArgs {
   token: string;
   ledger: string;
   speed: "max" | number;
+  ratePerSec: number | undefined;
   json: boolean;
   quiet: boolean;
 }
@@ -48,6 +50,7 @@ function parseReplayArgs(argv: string[], env: CommandIo["env"]): ReplayArgs {
         token: { type: "string" },
         ledger: { type: "string" },
         speed: { type: "string" },
+        "rate-per-sec": { type: "string" },
         json: { type: "boolean" },
         quiet: { type: "boolean" },
       },
@@ -65,12 +68,17 @@ function parseReplayArgs(argv: string[], env: CommandIo["env"]): ReplayArgs {
   const factor = Number(speedText);
   if (speedText !== "max" && !(Number.isFinite(factor) && factor > 0))
     throw new UsageError(`--speed must be "max" or a positive number, not ${speedText}`);
+  const rateText = values["rate-per-sec"] as string | undefined;
+  const ratePerSec = rateText === undefined ? undefined : Number(rateText);
+  if (ratePerSec !== undefined && !(Number.isFinite(ratePerSec) && ratePerSec >= 0.1 && ratePerSec <= 100))
+    throw new UsageError(`--rate-per-sec must be a number from 0.1 to 100, not ${rateText}`);
   return {
     file: positionals[0] ?? "",
     url,
     token,
     ledger: (values.ledger as string | undefined) ?? ":memory:",
     speed: speedText === "max" ? "max" : factor,
+    ratePerSec,
     json: values.json === true,
     quiet: values.quiet === true,
   };
@@ -99,7 +107,7 @@ export async function replayCommand(argv: string[], io: CommandIo): Promise<numb
   }
   const events: LiveEvent[] = stream.events.map((e) => e.event);
 
-  const connection = await connectMattermost(args.url, args.token);
+  const connection = await connectMattermost(args.url, args.token, args.ratePerSec);
   const owned = openOwnedLedger(args.ledger, "replay", systemClock);
   const { ledger } = owned;
   try {
