@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { recordingLogger, render, startWire, type Wire } from "../../test/support/publisher-harness.ts";
-import { BoxPublisher } from "./box-publisher.ts";
+import { render, startWire, testPublisher, type Wire } from "../../test/support/publisher-harness.ts";
+import type { BoxPublisher } from "./box-publisher.ts";
 
 let wire: Wire;
 let channelId: string;
@@ -15,15 +15,7 @@ afterEach(async () => {
 });
 
 function publisher(name: string) {
-  return new BoxPublisher({
-    client: wire.client,
-    clock: wire.clock,
-    target: { channelId },
-    boxId: name,
-    pendingPostId: `pending-${name}`,
-    random: () => 0.5,
-    log: recordingLogger(),
-  });
+  return testPublisher(wire, channelId, { boxId: name, pendingPostId: `pending-${name}` });
 }
 
 /** Messages the fake received in creates and edits, in arrival order. */

@@ -5,9 +5,10 @@ import {
   recordingLogger,
   render,
   startWire,
+  testPublisher,
   type Wire,
 } from "../../test/support/publisher-harness.ts";
-import { BoxPublisher, type BoxPublisherOptions, type GoneReason } from "./box-publisher.ts";
+import type { BoxPublisherOptions, GoneReason } from "./box-publisher.ts";
 
 let wire: Wire;
 let channelId: string;
@@ -27,17 +28,7 @@ afterEach(async () => {
 });
 
 function publisher(extra: Partial<BoxPublisherOptions> = {}) {
-  return new BoxPublisher({
-    client: wire.client,
-    clock: wire.clock,
-    target: { channelId },
-    boxId: "box-1",
-    pendingPostId: "pending-1",
-    random: () => 0.5,
-    log,
-    onGone: (reason) => gone.push(reason),
-    ...extra,
-  });
+  return testPublisher(wire, channelId, { log, onGone: (reason) => gone.push(reason), ...extra });
 }
 
 const livePosts = () => wire.fake.postsIn(channelId);

@@ -6,6 +6,7 @@ import {
   sendJson,
   startScriptedServer,
   startWire,
+  testPublisher,
   type Wire,
 } from "../../test/support/publisher-harness.ts";
 import { createMattermostClient } from "../adapters/mattermost/client.ts";
@@ -29,17 +30,7 @@ afterEach(async () => {
 });
 
 function publisher(extra: Partial<BoxPublisherOptions> = {}) {
-  return new BoxPublisher({
-    client: wire.client,
-    clock: wire.clock,
-    target: { channelId },
-    boxId: "box-1",
-    pendingPostId: "pending-1",
-    random: () => 0.5,
-    log,
-    onGone: (reason) => gone.push(reason),
-    ...extra,
-  });
+  return testPublisher(wire, channelId, { log, onGone: (reason) => gone.push(reason), ...extra });
 }
 
 const livePosts = (ch = channelId) => wire.fake.postsIn(ch);

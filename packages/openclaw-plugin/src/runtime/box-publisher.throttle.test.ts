@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { recordingLogger, render, startWire, type Wire } from "../../test/support/publisher-harness.ts";
-import { BoxPublisher, type BoxPublisherOptions } from "./box-publisher.ts";
+import { render, startWire, testPublisher, type Wire } from "../../test/support/publisher-harness.ts";
+import type { BoxPublisherOptions } from "./box-publisher.ts";
 
 let wire: Wire;
 let channelId: string;
@@ -15,16 +15,7 @@ afterEach(async () => {
 });
 
 function publisher(extra: Partial<BoxPublisherOptions> = {}) {
-  return new BoxPublisher({
-    client: wire.client,
-    clock: wire.clock,
-    target: { channelId },
-    boxId: "box-1",
-    pendingPostId: "pending-1",
-    random: () => 0.5,
-    log: recordingLogger(),
-    ...extra,
-  });
+  return testPublisher(wire, channelId, extra);
 }
 
 const writes = () => wire.fake.requests().filter((r) => r.method === "POST" || r.method === "PUT");

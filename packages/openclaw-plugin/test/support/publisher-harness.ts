@@ -7,7 +7,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { type FakeMattermost, startFakeMattermost } from "@live-status/fake-mattermost";
 import { createMattermostClient, type MattermostClient } from "../../src/adapters/mattermost/client.ts";
-import type { Logger, RenderedPost } from "../../src/runtime/box-publisher.ts";
+import {
+  BoxPublisher,
+  type BoxPublisherOptions,
+  type Logger,
+  type RenderedPost,
+} from "../../src/runtime/box-publisher.ts";
 import { ManualClock } from "../../src/runtime/clock.ts";
 import { RateBudget } from "../../src/runtime/rate-budget.ts";
 
@@ -163,4 +168,22 @@ export async function startScriptedServer(
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "Content-Type": "application/json" });
   res.end(JSON.stringify(body));
+}
+
+/** A publisher for one box in `channelId` on the wire's client and clock, with fixed ids and jitter. */
+export function testPublisher(
+  wire: Wire,
+  channelId: string,
+  extra: Partial<BoxPublisherOptions> = {},
+): BoxPublisher {
+  return new BoxPublisher({
+    client: wire.client,
+    clock: wire.clock,
+    target: { channelId },
+    boxId: "box-1",
+    pendingPostId: "pending-1",
+    random: () => 0.5,
+    log: recordingLogger(),
+    ...extra,
+  });
 }
