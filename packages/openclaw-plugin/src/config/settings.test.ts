@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import Ajv from "ajv";
 import { describe, expect, it } from "vitest";
-import { compilePattern, DEFAULT_SETTINGS, parseSettings } from "./settings.ts";
+import { compilePattern, DEFAULT_SETTINGS, KNOWN_KEYS, parseSettings } from "./settings.ts";
 
 const errorsOf = (raw: unknown) => {
   const r = parseSettings(raw);
@@ -117,20 +117,7 @@ describe("the manifest's configSchema", () => {
   it("describes exactly the settings the parser knows, with the same defaults", () => {
     const props = manifest.configSchema.properties;
     expect(manifest.id).toBe("live-status");
-    expect(Object.keys(props).sort()).toEqual(
-      [
-        "mattermost",
-        "previousBox",
-        "boxTriggers",
-        "showToolArgs",
-        "redact",
-        "include",
-        "exclude",
-        "recordEvents",
-        "rateLimitPerSec",
-        "minEditIntervalMs",
-      ].sort(),
-    );
+    expect(Object.keys(props).sort()).toEqual([...KNOWN_KEYS].sort());
     for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) {
       const d = props[key]?.default;
       if (d !== undefined) expect(key === "redact" ? [] : value).toEqual(d);

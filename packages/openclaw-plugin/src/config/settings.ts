@@ -59,7 +59,8 @@ export const MIN_EDIT_INTERVAL_RANGE = { min: 200, max: 60_000 } as const;
 
 export type SettingsResult = { ok: true; settings: LiveStatusSettings } | { ok: false; errors: string[] };
 
-const KNOWN_KEYS = [
+/** Every setting the plugin reads; the manifest's JSON Schema must list exactly these. */
+export const KNOWN_KEYS = [
   "mattermost",
   "previousBox",
   "boxTriggers",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { T0, testConfig } from "../../test/support/lifecycle.ts";
+import { slotKey } from "./conversation.ts";
 import type { CoreConfig, DispatchResult } from "./dispatcher.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import type { Effect } from "./effects.ts";
@@ -23,17 +24,12 @@ function feed(config: CoreConfig = testConfig) {
     for (const s of d.slots())
       if (s.phase === "completing")
         d.feedback(
-          `${s.session}|${key(s.conversation)}`,
+          slotKey(s.session, s.conversation),
           { type: "final_landed", generation: s.generation },
           now,
         );
   };
   return { d, effects, send, landFinals };
-}
-
-function key(c: { kind: string; channelId?: string; userId?: string; rootId?: string }) {
-  const base = c.kind === "channel" ? `channel:${c.channelId}` : `dm:${c.userId}`;
-  return c.rootId ? `${base}/thread:${c.rootId}` : base;
 }
 
 const CHANNEL = "agent:main:mattermost:channel:chan1";

@@ -7,6 +7,7 @@ import type { LiveStatusV1 } from "@live-status/contract";
 import { LIVE_STATUS_POST_TYPE } from "@live-status/contract";
 import type { MattermostClient } from "../adapters/mattermost/client.ts";
 import type { Conversation } from "../core/conversation.ts";
+import { slotKey } from "../core/conversation.ts";
 import type { CoreConfig, DispatchResult, Step } from "../core/dispatcher.ts";
 import { Dispatcher } from "../core/dispatcher.ts";
 import type { Effect } from "../core/effects.ts";
@@ -318,7 +319,7 @@ export class LiveStatusRuntime {
 
   /** Running boxes on record that are not their slot's latest box: left by a crash between two writes. */
   #settleOrphans(states: SlotState[]): void {
-    const latest = new Set(states.map((s) => `${slotKeyOf(s)}#${s.generation}`));
+    const latest = new Set(states.map((s) => `${slotKey(s.session, s.conversation)}#${s.generation}`));
     for (const box of this.#o.ledger.listBoxes({ states: ["running"] })) {
       if (latest.has(box.boxId)) continue;
       const session = box.slot.slice(0, box.slot.indexOf("|"));
@@ -418,12 +419,6 @@ function receiptPost(status: LiveStatusV1): RenderedPost {
 
 function generationOf(boxId: string): number {
   return Number(boxId.slice(boxId.lastIndexOf("#") + 1));
-}
-
-function slotKeyOf(s: SlotState): string {
-  const c = s.conversation;
-  const base = c.kind === "channel" ? `channel:${c.channelId}` : `dm:${c.userId}`;
-  return `${s.session}|${c.rootId ? `${base}/thread:${c.rootId}` : base}`;
 }
 
 function describe(error: unknown): string {
