@@ -9,9 +9,11 @@ import type { Conversation } from "./conversation.ts";
 import { slotKey } from "./conversation.ts";
 import type { Effect } from "./effects.ts";
 import type { LiveEvent, RunStartEvent, TriggerKind } from "./events.ts";
+import { assertNever } from "./guards.ts";
 import type { LifecycleConfig, SlotEvent, SlotState, Transition } from "./lifecycle.ts";
 import { initialSlot, transition } from "./lifecycle.ts";
-import { isSubagentKey, resolveRoute, routeFromEvent } from "./routing.ts";
+import { resolveRoute, routeFromEvent } from "./routing.ts";
+import { isSubagentKey } from "./session-key.ts";
 
 export interface CoreConfig extends LifecycleConfig {
   /** Run triggers that get a box. A missing trigger counts as "user". */
@@ -90,7 +92,7 @@ export class Dispatcher {
       case "subagent_end":
         return this.#content(event, now);
       default:
-        return assertNever(event);
+        return assertNever(event, "event");
     }
   }
 
@@ -269,8 +271,4 @@ export class Dispatcher {
       if (oldest !== undefined) this.#runs.delete(oldest);
     }
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unhandled event: ${JSON.stringify(x)}`);
 }

@@ -5,6 +5,7 @@
  */
 import type { LiveEvent, LiveEventType, RunOutcome, TriggerKind } from "./events.ts";
 import { LIVE_EVENT_TYPES } from "./events.ts";
+import { isRecord } from "./guards.ts";
 import { isPlausibleId } from "./routing.ts";
 
 export type ParseResult =
@@ -43,10 +44,6 @@ function isProblem(x: unknown): x is Problem {
 }
 
 type Obj = Record<string, unknown>;
-
-function isObject(x: unknown): x is Obj {
-  return typeof x === "object" && x !== null && !Array.isArray(x);
-}
 
 function has(o: Obj, key: string): boolean {
   return Object.hasOwn(o, key);
@@ -114,7 +111,7 @@ function finish<T extends LiveEvent>(e: T): T {
 function readTrigger(o: Obj): { postId?: string; kind?: TriggerKind } | undefined {
   if (!has(o, "trigger")) return undefined;
   const raw = o.trigger;
-  if (!isObject(raw)) throw problem(`"trigger" must be an object`);
+  if (!isRecord(raw)) throw problem(`"trigger" must be an object`);
   const f = fields(raw, "trigger.");
   const kind = f.optString("kind", false);
   return compact({ postId: f.optString("postId"), kind: kind === undefined ? undefined : triggerKind(kind) });
@@ -126,7 +123,7 @@ function triggerKind(kind: string): TriggerKind {
 }
 
 function readEvent(raw: unknown): LiveEvent {
-  if (!isObject(raw)) throw problem("event must be a JSON object");
+  if (!isRecord(raw)) throw problem("event must be a JSON object");
   if (!has(raw, "v")) throw problem(`missing "v"`);
   if (raw.v !== 1) throw problem(`unsupported "v": ${JSON.stringify(raw.v)} (expected 1)`);
   if (!has(raw, "ts")) throw problem(`missing "ts"`);

@@ -13,6 +13,7 @@ import type {
 } from "@live-status/contract";
 import { summarizeArgs } from "./args-summary.ts";
 import type { ContentEvent } from "./events.ts";
+import { agentOf } from "./session-key.ts";
 import { clip, oneLine, safeHead, safeTail } from "./text.ts";
 
 export interface StatusOptions {
@@ -39,15 +40,9 @@ export const MAX_TOOL_ERROR = 200;
 /** Longest tool name or sub-agent label, in code points. */
 export const MAX_NAME = 64;
 
-/** The agent id of an `agent:<id>:…` session key, if it has one. */
-export function agentFromSession(session: string): string | undefined {
-  const m = /^agent:([^:]+):/.exec(session);
-  return m?.[1];
-}
-
 /** A fresh running box for `session`, started at `now`. */
 export function startStatus(session: string, now: number): LiveStatusV1 {
-  const agent = agentFromSession(session);
+  const agent = agentOf(session);
   return {
     v: 1,
     session,

@@ -12,6 +12,7 @@ import type { CoreConfig, DispatchResult, Step } from "../core/dispatcher.ts";
 import { Dispatcher } from "../core/dispatcher.ts";
 import type { Effect } from "../core/effects.ts";
 import type { LiveEvent } from "../core/events.ts";
+import { assertNever, describeError } from "../core/guards.ts";
 import type { SlotEvent, SlotState } from "../core/lifecycle.ts";
 import { renderPost, renderReceipt } from "../core/render.ts";
 import { finishStatus, startStatus } from "../core/status-model.ts";
@@ -176,7 +177,7 @@ export class LiveStatusRuntime {
         });
         return;
       default:
-        assertNever(effect);
+        assertNever(effect, "effect");
     }
   }
 
@@ -189,7 +190,7 @@ export class LiveStatusRuntime {
     try {
       target = await this.#target(effect.conversation);
     } catch (error) {
-      this.#o.log.error("cannot reach the conversation of a box", { slot, error: describe(error) });
+      this.#o.log.error("cannot reach the conversation of a box", { slot, error: describeError(error) });
       this.#feedback(slot, { type: "box_gone", generation, reason: "conversation unreachable" });
       return null;
     }
@@ -335,7 +336,10 @@ export class LiveStatusRuntime {
     try {
       this.#o.ledger.putBox(record);
     } catch (error) {
-      this.#o.log.error("ledger write failed for a box", { boxId: record.boxId, error: describe(error) });
+      this.#o.log.error("ledger write failed for a box", {
+        boxId: record.boxId,
+        error: describeError(error),
+      });
     }
   }
 
@@ -368,7 +372,10 @@ export class LiveStatusRuntime {
     try {
       this.#o.ledger.putBatch({ slots: records });
     } catch (error) {
-      this.#o.log.error("ledger write failed for slots", { slots: slots.join(","), error: describe(error) });
+      this.#o.log.error("ledger write failed for slots", {
+        slots: slots.join(","),
+        error: describeError(error),
+      });
     }
   }
 
@@ -390,7 +397,9 @@ export class LiveStatusRuntime {
   }
 
   #track(task: Promise<unknown>): void {
-    const guarded = task.catch((error) => this.#o.log.error("box write failed", { error: describe(error) }));
+    const guarded = task.catch((error) =>
+      this.#o.log.error("box write failed", { error: describeError(error) }),
+    );
     this.#tasks.add(guarded);
     void guarded.finally(() => this.#tasks.delete(guarded));
   }
@@ -419,13 +428,4 @@ function receiptPost(status: LiveStatusV1): RenderedPost {
 
 function generationOf(boxId: string): number {
   return Number(boxId.slice(boxId.lastIndexOf("#") + 1));
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unhandled effect: ${JSON.stringify(x)}`);
 }

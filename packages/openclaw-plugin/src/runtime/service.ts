@@ -10,6 +10,7 @@
 import type { MattermostClient } from "../adapters/mattermost/client.ts";
 import type { CoreConfig } from "../core/dispatcher.ts";
 import type { LiveEvent } from "../core/events.ts";
+import { describeError } from "../core/guards.ts";
 import { DEFAULT_STATUS_OPTIONS } from "../core/status-model.ts";
 import type { Logger } from "./box-publisher.ts";
 import type { Clock } from "./clock.ts";
@@ -152,7 +153,7 @@ export class LiveStatusService {
     try {
       this.#ledger = this.#d.openLedger(cfg.ledgerPath);
     } catch (error) {
-      this.#off(`cannot open the ledger ${cfg.ledgerPath}: ${describe(error)}`);
+      this.#off(`cannot open the ledger ${cfg.ledgerPath}: ${describeError(error)}`);
       return;
     }
     await this.#acquireAndConnect();
@@ -215,7 +216,7 @@ export class LiveStatusService {
         now,
       );
     } catch (error) {
-      this.#d.log.error("cannot take the ledger lease", { error: describe(error) });
+      this.#d.log.error("cannot take the ledger lease", { error: describeError(error) });
       return false;
     }
     if (result.ok) return true;
@@ -251,7 +252,7 @@ export class LiveStatusService {
     try {
       renewed = ledger.renewLease(this.#d.identity.owner, this.#d.clock.now() + this.#leaseMs());
     } catch (error) {
-      this.#d.log.error("cannot renew the ledger lease", { error: describe(error) });
+      this.#d.log.error("cannot renew the ledger lease", { error: describeError(error) });
     }
     if (renewed) return;
     // Someone else owns the boxes now: let go without touching them.
@@ -275,7 +276,7 @@ export class LiveStatusService {
     try {
       result = await this.#d.connect(cfg.settings.rateLimitPerSec);
     } catch (error) {
-      result = { ok: false, retry: true, reason: describe(error) };
+      result = { ok: false, retry: true, reason: describeError(error) };
     }
     if (this.#state !== "connecting") return;
     if (result.ok) {
@@ -333,7 +334,9 @@ export class LiveStatusService {
     try {
       runtime.restore();
     } catch (error) {
-      this.#d.log.error("restoring boxes from the ledger failed; starting fresh", { error: describe(error) });
+      this.#d.log.error("restoring boxes from the ledger failed; starting fresh", {
+        error: describeError(error),
+      });
     }
     recorder = this.#openRecorder(cfg);
     this.#recorder = recorder;
@@ -345,7 +348,7 @@ export class LiveStatusService {
       try {
         ingest(e);
       } catch (error) {
-        this.#d.log.error("applying an early event failed", { type: e.type, error: describe(error) });
+        this.#d.log.error("applying an early event failed", { type: e.type, error: describeError(error) });
       }
     }
     this.#attachment = attachment;
@@ -354,7 +357,7 @@ export class LiveStatusService {
         try {
           runtime.tick();
         } catch (error) {
-          this.#d.log.error("watchdog tick failed", { error: describe(error) });
+          this.#d.log.error("watchdog tick failed", { error: describeError(error) });
         }
       }),
     );
@@ -381,7 +384,7 @@ export class LiveStatusService {
       });
     } catch (error) {
       this.#d.log.error(`recordEvents: cannot open ${cfg.recordPath}; not recording`, {
-        error: describe(error),
+        error: describeError(error),
       });
       return null;
     }
@@ -393,7 +396,7 @@ export class LiveStatusService {
     try {
       await recorder?.close();
     } catch (error) {
-      this.#d.log.warn("recordEvents: closing the file failed", { error: describe(error) });
+      this.#d.log.warn("recordEvents: closing the file failed", { error: describeError(error) });
     }
   }
 
@@ -452,9 +455,4 @@ function originOf(url: string): string {
   } catch {
     return "(unparseable URL)";
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

@@ -11,6 +11,7 @@ import { watch as fsWatch } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { LiveEvent } from "../../core/events.ts";
+import { describeError } from "../../core/guards.ts";
 import { routeFromSessionKey } from "../../core/routing.ts";
 import type { Logger } from "../../runtime/box-publisher.ts";
 import type { Clock } from "../../runtime/clock.ts";
@@ -169,7 +170,7 @@ export class LegacySource {
       if (kind === "full") await this.#discoverAgents();
       for (const agent of this.#agents.values()) await this.#passAgent(agent, kind === "full");
     } catch (error) {
-      this.#o.log.error("legacy source pass failed", { error: describe(error) });
+      this.#o.log.error("legacy source pass failed", { error: describeError(error) });
     }
   }
 
@@ -266,7 +267,7 @@ export class LegacySource {
       this.#counters.readdirs++;
       names = await readdir(root);
     } catch (error) {
-      this.#warnOnce(null, "agents", `cannot list ${root}`, { error: describe(error) });
+      this.#warnOnce(null, "agents", `cannot list ${root}`, { error: describeError(error) });
       return;
     }
     for (const id of names) {
@@ -325,7 +326,7 @@ export class LegacySource {
         agent.dir,
         (name) => this.hint(agent.id, name),
         (error) => {
-          this.#o.log.warn("fs.watch failed; polling only", { dir: agent.dir, error: describe(error) });
+          this.#o.log.warn("fs.watch failed; polling only", { dir: agent.dir, error: describeError(error) });
           agent.watcher?.close();
           agent.watcher = null;
           agent.watchFailed = true;
@@ -335,7 +336,10 @@ export class LegacySource {
       // Usually the directory does not exist yet: try again on the next full pass.
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
         agent.watchFailed = true;
-        this.#o.log.warn("fs.watch unavailable; polling only", { dir: agent.dir, error: describe(error) });
+        this.#o.log.warn("fs.watch unavailable; polling only", {
+          dir: agent.dir,
+          error: describeError(error),
+        });
       }
     }
   }
@@ -349,7 +353,7 @@ export class LegacySource {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
         this.#warnOnce(null, `index:${agent.id}`, "cannot stat sessions.json", {
           path: agent.indexPath,
-          error: describe(error),
+          error: describeError(error),
         });
       }
       if (this.#starting && agent.indexGoodMtime === null) agent.indexGoodMtime = this.#startedAt;
@@ -363,7 +367,7 @@ export class LegacySource {
     } catch (error) {
       this.#warnOnce(null, `index:${agent.id}`, "cannot read sessions.json", {
         path: agent.indexPath,
-        error: describe(error),
+        error: describeError(error),
       });
       return;
     }
@@ -469,7 +473,7 @@ export class LegacySource {
     } catch (error) {
       this.#warnOnce(s, "position", "cannot position on transcript", {
         file: s.file,
-        error: describe(error),
+        error: describeError(error),
       });
       return false;
     }
@@ -521,7 +525,7 @@ export class LegacySource {
         });
       }
     } catch (error) {
-      this.#warnOnce(s, "read", "cannot read transcript", { file: s.file, error: describe(error) });
+      this.#warnOnce(s, "read", "cannot read transcript", { file: s.file, error: describeError(error) });
     }
     try {
       const absent = lockNames !== null && !lockNames.has(`${basename(s.file)}.lock`);
@@ -531,7 +535,10 @@ export class LegacySource {
       s.lock = memo;
       this.#apply(s, onLock(s.turn, view, ctx));
     } catch (error) {
-      this.#warnOnce(s, "lock", "cannot look at the session lock", { file: s.file, error: describe(error) });
+      this.#warnOnce(s, "lock", "cannot look at the session lock", {
+        file: s.file,
+        error: describeError(error),
+      });
     }
     this.#apply(s, onClock(s.turn, ctx));
   }
@@ -570,7 +577,7 @@ export class LegacySource {
         this.#o.log.error("event consumer failed", {
           session: s.key,
           type: event.type,
-          error: describe(error),
+          error: describeError(error),
         });
       }
     }
@@ -623,14 +630,6 @@ const defaultWatch: WatchFn = (dir, onChange, onError) => {
   watcher.on("error", onError);
   return watcher;
 };
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code ? `${code}: ${error.message}` : error.message;
-  }
-  return String(error);
-}
 
 function isCollapsed(key: string): boolean {
   const route = routeFromSessionKey(key);

@@ -5,6 +5,7 @@
  * captured sequences this is tested against are in test/fixtures/openclaw/.
  */
 import type { LiveEvent, RouteEvent, RunOutcome, SubagentEndEvent, TriggerKind } from "../../core/events.ts";
+import { isSubagentKey, threadRootOf } from "../../core/session-key.ts";
 
 /** The agent-event subscription payload (`AgentEventPayload`), narrowed to what we read. */
 export interface OcAgentEvent {
@@ -150,8 +151,9 @@ interface Child {
 const empty = (): MapResult => ({ events: [], skipped: [] });
 const MAX_PENDING_PER_SESSION = 20;
 
-/** Streams we turn into events; all others (run_status, item, plan, command_output, …) are ignored. */
-const MAPPED_STREAMS = new Set(["lifecycle", "tool", "assistant", "thinking", "usage"]);
+/** Streams we turn into events (and subscribe to); all others (run_status, item, command_output, …) are ignored. */
+export const AGENT_EVENT_STREAMS: readonly string[] = ["lifecycle", "tool", "assistant", "thinking", "usage"];
+const MAPPED_STREAMS = new Set(AGENT_EVENT_STREAMS);
 
 /**
  * Correlates OpenClaw signals into normalized events. Lifecycle start opens a run (recording
@@ -403,7 +405,7 @@ export function triggerKind(
   runId: string,
   sessionKey: string,
 ): TriggerKind | undefined {
-  if (isSubagentSession(sessionKey) || runId.startsWith("announce:")) return "subagent";
+  if (isSubagentKey(sessionKey) || runId.startsWith("announce:")) return "subagent";
   switch (trigger) {
     case undefined:
       return undefined;
@@ -417,17 +419,6 @@ export function triggerKind(
     default:
       return "other";
   }
-}
-
-/** `agent:<a>:subagent:<uuid>` (also nested sub-agent keys). */
-export function isSubagentSession(sessionKey: string): boolean {
-  return sessionKey.includes(":subagent:");
-}
-
-/** The `<rootPostId>` of a `…:thread:<rootPostId>` session key. */
-export function threadRootOf(sessionKey: string): string | undefined {
-  const i = sessionKey.lastIndexOf(":thread:");
-  return i >= 0 ? sessionKey.slice(i + ":thread:".length) || undefined : undefined;
 }
 
 type RouteFields = Pick<RouteEvent, "channelId" | "rootId" | "dmUserId">;
