@@ -6,10 +6,10 @@
  * one conversation at its start and never moves.
  */
 import type { Conversation } from "./conversation.ts";
-import { slotKey } from "./conversation.ts";
 import type { Effect } from "./effects.ts";
 import type { LiveEvent, RunStartEvent, TriggerKind } from "./events.ts";
 import { assertNever } from "./guards.ts";
+import { slotKey } from "./keys.ts";
 import type { LifecycleConfig, SlotEvent, SlotState, Transition } from "./lifecycle.ts";
 import { initialSlot, transition } from "./lifecycle.ts";
 import { resolveRoute, routeFromEvent } from "./routing.ts";

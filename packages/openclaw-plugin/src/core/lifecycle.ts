@@ -7,10 +7,10 @@
  */
 import type { FinalBoxState, LiveStatusV1 } from "@live-status/contract";
 import type { Conversation } from "./conversation.ts";
-import { slotKey } from "./conversation.ts";
 import type { Effect } from "./effects.ts";
 import type { ContentEvent, RunOutcome, TriggerKind } from "./events.ts";
 import { assertNever } from "./guards.ts";
+import { boxKey, slotKey } from "./keys.ts";
 import type { StatusOptions } from "./status-model.ts";
 import { applyChildContent, applyContent, finishStatus, startStatus } from "./status-model.ts";
 
@@ -105,8 +105,9 @@ export function initialSlot(session: string, conversation: Conversation, now: nu
   };
 }
 
+/** The box a slot shows in `generation` (its current one by default). */
 export function boxIdOf(state: SlotState, generation = state.generation): string {
-  return `${slotKey(state.session, state.conversation)}#${generation}`;
+  return boxKey(slotKey(state.session, state.conversation), generation);
 }
 
 export function transition(

@@ -7,13 +7,14 @@ import type { LiveStatusV1 } from "@live-status/contract";
 import { LIVE_STATUS_POST_TYPE } from "@live-status/contract";
 import type { MattermostClient } from "../adapters/mattermost/client.ts";
 import type { Conversation } from "../core/conversation.ts";
-import { slotKey } from "../core/conversation.ts";
 import type { CoreConfig, DispatchResult, Step } from "../core/dispatcher.ts";
 import { Dispatcher } from "../core/dispatcher.ts";
 import type { Effect } from "../core/effects.ts";
 import type { LiveEvent } from "../core/events.ts";
 import { assertNever, describeError } from "../core/guards.ts";
+import { parseBoxKey } from "../core/keys.ts";
 import type { SlotEvent, SlotState } from "../core/lifecycle.ts";
+import { boxIdOf } from "../core/lifecycle.ts";
 import { renderPost, renderReceipt } from "../core/render.ts";
 import { finishStatus, startStatus } from "../core/status-model.ts";
 import type { BoxTarget, GoneReason, Logger, RenderedPost } from "./box-publisher.ts";
@@ -320,10 +321,10 @@ export class LiveStatusRuntime {
 
   /** Running boxes on record that are not their slot's latest box: left by a crash between two writes. */
   #settleOrphans(states: SlotState[]): void {
-    const latest = new Set(states.map((s) => `${slotKey(s.session, s.conversation)}#${s.generation}`));
+    const latest = new Set(states.map(boxIdOf));
     for (const box of this.#o.ledger.listBoxes({ states: ["running"] })) {
       if (latest.has(box.boxId)) continue;
-      const session = box.slot.slice(0, box.slot.indexOf("|"));
+      const session = parseBoxKey(box.boxId)?.session ?? box.slot;
       const status = finishStatus(startStatus(session, box.updatedAt), "interrupted", this.#now());
       this.#o.log.warn("finalizing an orphaned box left running", { boxId: box.boxId });
       this.#finalize(box.slot, box.boxId, status);
@@ -427,5 +428,7 @@ function receiptPost(status: LiveStatusV1): RenderedPost {
 }
 
 function generationOf(boxId: string): number {
-  return Number(boxId.slice(boxId.lastIndexOf("#") + 1));
+  const parsed = parseBoxKey(boxId);
+  if (!parsed) throw new Error(`not a box key: ${boxId}`);
+  return parsed.generation;
 }

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Conversation } from "../../core/conversation.ts";
-import { slotKey } from "../../core/conversation.ts";
+import { slotKey } from "../../core/keys.ts";
 import type { BoxRecord, Ledger, SlotRecord } from "../../runtime/ledger.ts";
 import { BOX_STATES, LedgerError } from "../../runtime/ledger.ts";
 import { MemoryLedger } from "./memory-ledger.ts";

@@ -5,8 +5,8 @@
  * trip of `snapshot`, dropped unknown keys, identical validation).
  */
 import type { Conversation } from "../../core/conversation.ts";
-import { slotKey } from "../../core/conversation.ts";
 import { isRecord } from "../../core/guards.ts";
+import { slotKey } from "../../core/keys.ts";
 import type { BoxRecord, BoxState, Lease, LedgerProblem, SlotRecord } from "../../runtime/ledger.ts";
 import { BOX_STATES, InvalidRecordError } from "../../runtime/ledger.ts";
 
