@@ -5,7 +5,6 @@
  */
 import type { LiveStatusV1 } from "@live-status/contract";
 import { LIVE_STATUS_POST_TYPE } from "@live-status/contract";
-import type { MattermostClient } from "../adapters/mattermost/client.ts";
 import type { Conversation } from "../core/conversation.ts";
 import type { CoreConfig, DispatchResult, Step } from "../core/dispatcher.ts";
 import { Dispatcher } from "../core/dispatcher.ts";
@@ -15,11 +14,13 @@ import { assertNever, describeError } from "../core/guards.ts";
 import { parseBoxKey } from "../core/keys.ts";
 import type { SlotEvent, SlotState } from "../core/lifecycle.ts";
 import { boxIdOf } from "../core/lifecycle.ts";
-import { renderPost, renderReceipt } from "../core/render.ts";
+import { type RenderedPost, renderPost, renderReceipt } from "../core/render.ts";
 import { finishStatus, startStatus } from "../core/status-model.ts";
-import type { BoxTarget, GoneReason, Logger, RenderedPost } from "./box-publisher.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Logger } from "../ports/logger.ts";
+import type { MattermostClient } from "../ports/mattermost.ts";
+import type { BoxTarget, GoneReason } from "./box-publisher.ts";
 import { BoxPublisher } from "./box-publisher.ts";
-import type { Clock } from "./clock.ts";
 import type { BoxRecord, Ledger, SlotRecord } from "./ledger.ts";
 import { isSlotState } from "./slot-snapshot.ts";
 

@@ -7,13 +7,14 @@
  * interrupted within a bounded time, releases the lease and closes the ledger. Every I/O adapter
  * comes in through {@link ServiceDeps}; nothing here throws to the caller.
  */
-import type { MattermostClient } from "../adapters/mattermost/client.ts";
+
 import type { CoreConfig } from "../core/dispatcher.ts";
 import type { LiveEvent } from "../core/events.ts";
 import { describeError } from "../core/guards.ts";
 import { DEFAULT_STATUS_OPTIONS } from "../core/status-model.ts";
-import type { Logger } from "./box-publisher.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Logger } from "../ports/logger.ts";
+import type { MattermostClient } from "../ports/mattermost.ts";
 import { DEFAULT_CORE_CONFIG } from "./defaults.ts";
 import type { LineSink } from "./event-recorder.ts";
 import { EventRecorder } from "./event-recorder.ts";

@@ -4,11 +4,11 @@
  * 5xx, slow) is worth retrying. Reasons name the server, never the token.
  */
 import type { MattermostAccount } from "../../config/mattermost-account.ts";
-import type { Clock } from "../../runtime/clock.ts";
+import type { Clock } from "../../ports/clock.ts";
+import { MattermostApiError } from "../../ports/mattermost-errors.ts";
 import { RateBudget } from "../../runtime/rate-budget.ts";
 import type { ConnectResult } from "../../runtime/service.ts";
 import { createMattermostClient } from "../mattermost/client.ts";
-import { MattermostApiError } from "../mattermost/errors.ts";
 
 export interface ConnectOptions {
   clock: Clock;

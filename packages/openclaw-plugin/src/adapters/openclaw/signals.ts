@@ -8,7 +8,7 @@
  */
 
 import { describeError } from "../../core/guards.ts";
-import type { Logger } from "../../runtime/box-publisher.ts";
+import type { Logger } from "../../ports/logger.ts";
 import { AGENT_EVENT_STREAMS } from "./agent-event-mapper.ts";
 import type { AgentEventSubscription, HostApi } from "./host-api.ts";
 import type { OpenClawHub } from "./hub.ts";

@@ -7,8 +7,8 @@
 import type { Conversation } from "../../core/conversation.ts";
 import { isRecord } from "../../core/guards.ts";
 import { slotKey } from "../../core/keys.ts";
-import type { BoxRecord, BoxState, Lease, LedgerProblem, SlotRecord } from "../../runtime/ledger.ts";
-import { BOX_STATES, InvalidRecordError } from "../../runtime/ledger.ts";
+import type { BoxRecord, BoxRecordState, Lease, LedgerProblem, SlotRecord } from "../../runtime/ledger.ts";
+import { BOX_RECORD_STATES, InvalidRecordError } from "../../runtime/ledger.ts";
 
 /** Rows are type aliases (not interfaces) so they bind directly as named SQL parameters. */
 export type SlotRow = {
@@ -53,7 +53,7 @@ const isText = (v: unknown): v is string => typeof v === "string" && v.length > 
 // Counts and epoch-ms times: SQLite STRICT INTEGER columns refuse fractions, so refuse them here too.
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isOptText = (v: unknown): boolean => v === undefined || isText(v);
-const isBoxState = (v: unknown): v is BoxState => (BOX_STATES as readonly unknown[]).includes(v);
+const isBoxState = (v: unknown): v is BoxRecordState => (BOX_RECORD_STATES as readonly unknown[]).includes(v);
 
 /** Rebuilds a conversation with only its known keys, or explains why it is not one. */
 function readConversation(v: unknown): Conversation | string {
