@@ -14,6 +14,7 @@ import type { Effect } from "../core/effects.ts";
 import type { LiveEvent } from "../core/events.ts";
 import type { SlotEvent, SlotState } from "../core/lifecycle.ts";
 import { renderPost, renderReceipt } from "../core/render.ts";
+import type { RenderContext } from "../core/render-controls.ts";
 import { finishStatus, startStatus } from "../core/status-model.ts";
 import type { BoxTarget, GoneReason, Logger, RenderedPost } from "./box-publisher.ts";
 import { BoxPublisher } from "./box-publisher.ts";
@@ -26,6 +27,8 @@ export interface RuntimeOptions {
   ledger: Ledger;
   client: MattermostClient;
   botUserId: string;
+  /** The bot's username, for the answer hints in a box's message. */
+  botUsername?: string;
   clock: Clock;
   log: Logger;
   /** Least time between two writes of one box. Default 1000 ms. */
@@ -52,6 +55,9 @@ interface BoxHandle {
 
 export class LiveStatusRuntime {
   readonly #o: RuntimeOptions;
+  get #renderContext(): RenderContext {
+    return this.#o.botUsername !== undefined ? { botUsername: this.#o.botUsername } : {};
+  }
   readonly #core: Dispatcher;
   readonly #boxes = new Map<string, BoxHandle>();
   readonly #dmChannels = new Map<string, Promise<string>>();
@@ -163,7 +169,9 @@ export class LiveStatusRuntime {
         return;
       case "update_box":
         this.#count(effect.status.session, "updates");
-        this.#withBox(effect.boxId, async (p) => p.show(() => renderPost(effect.status)));
+        this.#withBox(effect.boxId, async (p) =>
+          p.show(() => renderPost(effect.status, undefined, this.#renderContext)),
+        );
         return;
       case "finalize_box":
         this.#finalize(slot, effect.boxId, effect.status);
@@ -212,7 +220,7 @@ export class LiveStatusRuntime {
     };
     this.#saveBox(record);
     const publisher = this.#publisher(effect.boxId, slot, generation, target, pendingPostId);
-    publisher.show(renderPost(effect.status));
+    publisher.show(renderPost(effect.status, undefined, this.#renderContext));
     return publisher;
   }
 
@@ -249,7 +257,7 @@ export class LiveStatusRuntime {
       (async () => {
         const p = await this.#handle(boxId).ready;
         if (p) {
-          const result = await p.finish(renderPost(status));
+          const result = await p.finish(renderPost(status, undefined, this.#renderContext));
           if (result.landed) this.#putBox(boxId, { state: status.state });
           else if (result.reason !== "removed") {
             this.#finalsNotLanded++;
