@@ -152,8 +152,16 @@ const empty = (): MapResult => ({ events: [], skipped: [] });
 const one = (event: LiveEvent | undefined): MapResult => (event ? { events: [event], skipped: [] } : empty());
 const MAX_PENDING_PER_SESSION = 20;
 
-/** Streams we turn into events; all others (run_status, item, command_output, …) are ignored. */
-const MAPPED_STREAMS = new Set(["lifecycle", "tool", "assistant", "thinking", "usage", "approval", "plan"]);
+/** Streams we turn into events (and subscribe to); all others (run_status, item, command_output, …) are ignored. */
+export const MAPPED_STREAMS: ReadonlySet<string> = new Set([
+  "lifecycle",
+  "tool",
+  "assistant",
+  "thinking",
+  "usage",
+  "approval",
+  "plan",
+]);
 /** Lifecycle phases that neither start nor end a run but show what it waits for. */
 const APPROVAL_PHASES = new Set(["waiting-approval", "approval-resolved"]);
 

@@ -7,6 +7,7 @@
  * doing so switches off Mattermost's own preview drafts.
  */
 import type { Logger } from "../../runtime/box-publisher.ts";
+import { MAPPED_STREAMS } from "./agent-event-mapper.ts";
 import type { AgentEventSubscription, HostApi } from "./host-api.ts";
 import type { OpenClawHub } from "./hub.ts";
 
@@ -20,7 +21,7 @@ export const LIVE_STATUS_HOOKS = [
 ] as const;
 
 /** Streams the correlator maps; the host can skip the rest. */
-export const AGENT_EVENT_STREAMS = ["lifecycle", "tool", "assistant", "thinking", "usage"];
+export const AGENT_EVENT_STREAMS = [...MAPPED_STREAMS];
 
 export type FeedKind = "subscription" | "flat-subscription" | "listener" | "listener-shared" | "none";
 
