@@ -17,7 +17,7 @@ import {
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWebapp, PACKAGE_DIR } from "../scripts/build.ts";
-import { browserTestsRun, launchChromium } from "./chromium.ts";
+import { browserTestsRun, collectConsoleProblems, launchChromium } from "./chromium.ts";
 import { status, T0, tool } from "./fixtures.ts";
 
 const runs = browserTestsRun("the webapp controls browser test");
@@ -108,10 +108,7 @@ describe.skipIf(!runs)("the box's buttons in headless Chromium", () => {
       { name: "MMCSRF", value: alice.csrf, url: origin },
     ]);
     page = await context.newPage();
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") consoleProblems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => consoleProblems.push(`pageerror: ${e.message}`));
+    collectConsoleProblems(page, consoleProblems);
     await page.goto(origin);
   }, 60_000);
 

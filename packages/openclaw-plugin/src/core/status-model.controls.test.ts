@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { ContentEvent } from "./events.ts";
+import { applyAll, type ContentFields } from "../../test/support/content-events.ts";
 import { MAX_PLAN_STEP, MAX_PLAN_STEPS } from "./status-controls.ts";
-import {
-  applyContent,
-  DEFAULT_STATUS_OPTIONS,
-  finishStatus,
-  type StatusOptions,
-  startStatus,
-} from "./status-model.ts";
+import { DEFAULT_STATUS_OPTIONS, finishStatus, type StatusOptions, startStatus } from "./status-model.ts";
 import { codePointLength } from "./text.ts";
 
 const SESSION = "agent:main:mattermost:channel:chan1";
@@ -15,15 +9,16 @@ const T0 = 1_000_000;
 const o = DEFAULT_STATUS_OPTIONS;
 const SECRET = "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789";
 
-type Ev = ContentEvent extends infer E
-  ? E extends ContentEvent
-    ? Omit<E, "v" | "ts" | "session">
-    : never
-  : never;
-const ev = (e: Ev): ContentEvent => ({ v: 1, ts: 0, session: SESSION, ...e }) as ContentEvent;
+type Ev = ContentFields;
 
 function run(events: readonly Ev[], opts: StatusOptions = o, from = startStatus(SESSION, T0)) {
-  return events.reduce((s, e, i) => applyContent(s, ev(e), T0 + i * 100, opts), from);
+  return applyAll(
+    SESSION,
+    T0,
+    events.map((e, i) => [i * 100, e] as [number, Ev]),
+    opts,
+    from,
+  );
 }
 
 const execStart: Ev = { type: "tool_start", callId: "c1", name: "exec", args: { command: "npm publish" } };

@@ -5,7 +5,7 @@
 // posted here are the ones the webapp's buttons post (packages/webapp/src/controls.ts).
 import type { FakeChannel, FakePost, FakeUser } from "@live-status/fake-mattermost";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Box, boxes, boxWrites, liveBoxesIn, runningBoxes } from "./boxes.ts";
+import { type Box, boxWrites, liveBoxesIn, reportFailure, runningBoxes } from "./boxes.ts";
 import type { ModelStep } from "./fake-model.ts";
 import { type Gateway, startGateway } from "./gateway.ts";
 import { prepareInstall, restorePristine } from "./install.ts";
@@ -62,16 +62,7 @@ beforeAll(async () => {
 });
 
 afterEach((context) => {
-  if (context.task.result?.state !== "fail" || !world) return;
-  const summary = boxes(world.mm).map((b) => ({
-    id: b.id,
-    at: `${b.channelId}/${b.rootId || "-"}`,
-    status: b.status,
-  }));
-  console.error(`boxes: ${JSON.stringify(summary, null, 1)}`);
-  console.error(
-    `gateway output (last 60 lines):\n${gateway?.output().split("\n").slice(-60).join("\n") ?? "(none)"}`,
-  );
+  if (context.task.result?.state === "fail" && world) reportFailure(world.mm, gateway?.output(), true);
 });
 
 afterAll(async () => {
@@ -166,36 +157,42 @@ describe("the box as a control surface on the real gateway", () => {
     await waitFor("the answer", () => answerIn(world.town, "", asked.create_at, PLAN_ANSWER), 30_000);
   });
 
-  it("ends the box aborted on a person's stop, writes nothing to it afterwards, and gives the next message a fresh box", async () => {
-    const dm = world.dm(world.alice);
-    const asked = say(dm, world.alice, "[slow] take your time");
-    const running = await waitFor(
-      "a running box with its first tool",
-      () => {
-        const box = boxIn(dm, "", asked.create_at);
-        return box?.status?.state === "running" && box.status.tools.length > 0 ? box : undefined;
-      },
-      60_000,
-    );
-    // What the webapp's Stop button posts, as alice, into the run's conversation.
-    say(dm, world.alice, `@${BOT_USERNAME} stop`);
-    const stopped = await finalBox(dm, "", asked.create_at);
-    expect(stopped.id).toBe(running.id);
-    expect(stopped.status?.state).toBe("aborted");
-    const finalSeq = Math.max(
-      ...boxWrites(mm())
-        .filter((w) => w.postId === stopped.id)
-        .map((w) => w.seq),
-    );
-    await new Promise((r) => setTimeout(r, 3_000));
-    const after = boxWrites(mm()).filter((w) => w.postId === stopped.id && w.seq > finalSeq);
-    expect(after).toEqual([]);
-    expect(runningBoxes(mm())).toEqual([]);
+  it.each(["a DM", "a channel thread"])(
+    "ends the box aborted on a person's stop in %s, writes nothing to it afterwards, and gives the next message a fresh box",
+    async (where) => {
+      const inDm = where === "a DM";
+      const channel = inDm ? world.dm(world.alice) : world.town;
+      const rootId = inDm ? "" : say(world.town, world.bob, "a thread to stop").id;
+      const mention = inDm ? "" : `@${BOT_USERNAME} `;
+      const asked = say(channel, world.alice, `${mention}[slow] take your time`, rootId || undefined);
+      const running = await waitFor(
+        "a running box with its first tool",
+        () => {
+          const box = boxIn(channel, rootId, asked.create_at);
+          return box?.status?.state === "running" && box.status.tools.length > 0 ? box : undefined;
+        },
+        60_000,
+      );
+      // What the webapp's Stop button posts, as alice, into the run's conversation.
+      say(channel, world.alice, `@${BOT_USERNAME} stop`, rootId || undefined);
+      const stopped = await finalBox(channel, rootId, asked.create_at);
+      expect(stopped.id).toBe(running.id);
+      expect(stopped.status?.state).toBe("aborted");
+      const finalSeq = Math.max(
+        ...boxWrites(mm())
+          .filter((w) => w.postId === stopped.id)
+          .map((w) => w.seq),
+      );
+      await new Promise((r) => setTimeout(r, 3_000));
+      const after = boxWrites(mm()).filter((w) => w.postId === stopped.id && w.seq > finalSeq);
+      expect(after).toEqual([]);
+      expect(runningBoxes(mm())).toEqual([]);
 
-    const next = say(dm, world.alice, "are you there?");
-    const fresh = await finalBox(dm, "", next.create_at);
-    expect(fresh.id).not.toBe(stopped.id);
-    expect(fresh.status?.state).toBe("done");
-    expect(liveBoxesIn(mm(), dm.id)).toEqual([fresh]);
-  });
+      const next = say(channel, world.alice, `${mention}are you there?`, rootId || undefined);
+      const fresh = await finalBox(channel, rootId, next.create_at);
+      expect(fresh.id).not.toBe(stopped.id);
+      expect(fresh.status?.state).toBe("done");
+      expect(liveBoxesIn(mm(), channel.id, rootId)).toEqual([fresh]);
+    },
+  );
 });
