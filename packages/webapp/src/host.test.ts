@@ -80,3 +80,14 @@ describe("browserHost", () => {
     expect(typeof host.subscribe(() => {})).toBe("function");
   });
 });
+
+describe("browserHost: loaded posts", () => {
+  it("gives the same list until the page's posts change", () => {
+    let state = { entities: { posts: { posts: { a: { id: "a" } } as Record<string, { id: string }> } } };
+    const host = browserHost({ store: { getState: () => state, subscribe: () => () => {} } });
+    const first = host.loadedPosts();
+    expect(host.loadedPosts()).toBe(first);
+    state = { entities: { posts: { posts: { ...state.entities.posts.posts, b: { id: "b" } } } } };
+    expect(host.loadedPosts().map((p) => p.id)).toEqual(["a", "b"]);
+  });
+});

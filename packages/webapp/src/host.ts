@@ -21,7 +21,7 @@ export interface ControlHost {
   postsSince(channelId: string, since: number): Promise<PostLike[]>;
   /** A user's username: from the page when it has it, else from the server. */
   username(userId: string): Promise<string>;
-  /** Posts the page has loaded. */
+  /** Posts the page has loaded: the same array until they change. */
   loadedPosts(): PostLike[];
   /** Calls `listener` when the page's state changes; returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
@@ -50,6 +50,10 @@ export function browserHost(o: BrowserHostOptions = {}): ControlHost {
   // A host page may hand over something that is not a Redux store: then there are no loaded posts.
   const store = isStore(o.store) ? o.store : undefined;
   const state = () => (store?.getState() ?? {}) as StoreShape;
+  let seen: { record: Record<string, PostLike> | undefined; list: PostLike[] } = {
+    record: undefined,
+    list: [],
+  };
 
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {
@@ -93,7 +97,12 @@ export function browserHost(o: BrowserHostOptions = {}): ControlHost {
       if (!user?.username) throw new Error("the bot's username is unknown");
       return user.username;
     },
-    loadedPosts: () => Object.values(state().entities?.posts?.posts ?? {}),
+    loadedPosts: () => {
+      // The same array while the page's posts are unchanged, so watchers can skip the store's other updates.
+      const record = state().entities?.posts?.posts;
+      if (record !== seen.record) seen = { record, list: Object.values(record ?? {}) };
+      return seen.list;
+    },
     subscribe: (listener) => store?.subscribe(listener) ?? (() => {}),
   };
 }

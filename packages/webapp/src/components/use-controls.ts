@@ -32,8 +32,12 @@ export function useControls(
   const watching = Boolean(host && running && !superseded);
   React.useEffect(() => {
     if (!host || !watching) return undefined;
+    let checked: PostLike[] | undefined;
     const check = () => {
-      if (isSuperseded(post, host.loadedPosts())) setSuperseded(true);
+      const posts = host.loadedPosts();
+      if (posts === checked) return; // the store changed, its posts did not
+      checked = posts;
+      if (isSuperseded(post, posts)) setSuperseded(true);
     };
     check();
     return host.subscribe(check);
