@@ -6,15 +6,19 @@
  * can never answer or stop a newer run. The plan checklist lives here too.
  */
 import {
+  type ApprovalDecision,
+  approveCommand,
   LIVE_STATUS_POST_TYPE,
   type LiveStatusV1,
   type PlanStepV1,
   parseLiveStatus,
+  shortApprovalId,
+  stopCommand,
 } from "@live-status/contract";
 import { clip } from "./format.ts";
 import type { IconName, Tone } from "./view-state.ts";
 
-export type Decision = "allow-once" | "allow-always" | "deny";
+export type Decision = ApprovalDecision;
 export type ControlAction = { kind: "approve"; decision: Decision; approvalId: string } | { kind: "stop" };
 
 /** The part of a Mattermost post the controls read. */
@@ -59,19 +63,14 @@ const DECISIONS: { decision: Decision; label: string; said: string }[] = [
   { decision: "deny", label: "Deny", said: "deny" },
 ];
 
-/** OpenClaw accepts the first 8 characters of an approval id. */
-export function shortApprovalId(approvalId: string): string {
-  return Array.from(approvalId).slice(0, 8).join("");
-}
-
 /**
  * The text a button posts, as the person who clicks, into the run's own conversation: OpenClaw's
  * own commands, so its own authorization decides. In a channel the bot must be mentioned (and a
  * bare `/approve` would be taken by Mattermost as its own slash command).
  */
 export function controlText(action: ControlAction, botUsername: string): string {
-  if (action.kind === "stop") return `@${botUsername} stop`;
-  return `@${botUsername} /approve ${shortApprovalId(action.approvalId)} ${action.decision}`;
+  if (action.kind === "stop") return stopCommand(botUsername);
+  return approveCommand(action.approvalId, action.decision, botUsername);
 }
 
 /**
@@ -94,12 +93,11 @@ export function controlsView(status: LiveStatusV1, superseded: boolean, pressed?
       disabled: busy || stopSent || (mine && pressed?.phase === "sent"),
     };
     if (waiting.command) approve.command = clip(waiting.command, 120);
-    if (mine && pressed?.action.kind === "approve" && pressed.phase !== "failed") {
-      const said = DECISIONS.find(
-        (d) => d.decision === (pressed.action as { decision: Decision }).decision,
-      )?.said;
+    const action = pressed?.action;
+    if (mine && action?.kind === "approve" && pressed?.phase !== "failed") {
+      const said = DECISIONS.find((d) => d.decision === action.decision)?.said;
       approve.status =
-        pressed.phase === "sending" ? `Sending ${said}…` : `Sent: ${said}. Waiting for the run…`;
+        pressed?.phase === "sending" ? `Sending ${said}…` : `Sent: ${said}. Waiting for the run…`;
     }
     view.approve = approve;
   }

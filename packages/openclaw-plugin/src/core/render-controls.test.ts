@@ -1,7 +1,7 @@
 import type { LiveStatusV1 } from "@live-status/contract";
 import { describe, expect, it } from "vitest";
 import { MATTERMOST_MAX_MESSAGE, renderMessage } from "./render.ts";
-import { approveCommand, MESSAGE_PLAN_LINES, shortApprovalId } from "./render-controls.ts";
+import { MESSAGE_PLAN_LINES } from "./render-controls.ts";
 import { startStatus } from "./status-model.ts";
 import { codePointLength } from "./text.ts";
 
@@ -49,11 +49,6 @@ describe("markdown for what waits", () => {
       "🚫 Approval could not be requested for `rm -rf build` — no approver for @\u2060channel",
     );
     expect(renderMessage({ ...base, approvalNotice: { status: "denied" } })).toContain("🚫 Approval denied");
-  });
-
-  it("builds the approve command from the first 8 characters of the id", () => {
-    expect(shortApprovalId("0123456789abcdef")).toBe("01234567");
-    expect(approveCommand("0123456789abcdef", "deny", "bot")).toBe("@bot /approve 01234567 deny");
   });
 });
 

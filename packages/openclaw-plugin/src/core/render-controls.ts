@@ -3,7 +3,7 @@
  * answer it (people without the webapp plugin, on mobile, answer by typing), an approval that was
  * unavailable or refused, and the run's plan as a compact checklist.
  */
-import type { LiveStatusV1, PlanStepV1 } from "@live-status/contract";
+import { approveCommand, type LiveStatusV1, type PlanStepV1 } from "@live-status/contract";
 import { escapeText, inlineCode } from "./render.ts";
 import { clip, oneLine } from "./text.ts";
 
@@ -20,17 +20,6 @@ const STEP_ICON: Readonly<Record<PlanStepV1["status"], string>> = {
   in_progress: "▶️",
   pending: "⬜",
 };
-
-/** OpenClaw accepts the first 8 characters of an approval id. */
-export function shortApprovalId(approvalId: string): string {
-  return Array.from(approvalId).slice(0, 8).join("");
-}
-
-/** The text a person posts to answer an approval, e.g. `@livebot /approve a1b2c3d4 allow-once`. */
-export function approveCommand(approvalId: string, decision: string, botUsername?: string): string {
-  const mention = botUsername ? `@${botUsername} ` : "";
-  return `${mention}/approve ${shortApprovalId(approvalId)} ${decision}`;
-}
 
 export function controlLines(s: LiveStatusV1, ctx: RenderContext = {}): string[] {
   const lines: string[] = [];

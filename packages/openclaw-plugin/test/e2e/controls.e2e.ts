@@ -2,7 +2,8 @@
 // config make a run wait, and the box says so; a person's `/approve … allow-once` in the thread
 // resumes it. A model's `progress_card` becomes the box's plan. A person's `stop` ends the run
 // aborted, nothing writes to that box afterwards, and the next message gets a fresh box. The texts
-// posted here are the ones the webapp's buttons post (packages/webapp/src/controls.ts).
+// posted here come from the contract's commands, the ones the webapp's buttons post.
+import { approveCommand, stopCommand } from "@live-status/contract";
 import type { FakeChannel, FakePost, FakeUser } from "@live-status/fake-mattermost";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Box, boxWrites, liveBoxesIn, reportFailure, runningBoxes } from "./boxes.ts";
@@ -124,7 +125,7 @@ describe("the box as a control surface on the real gateway", () => {
     expect(waiting.status?.tools.map((t) => `${t.name}:${t.state}`)).toEqual(["exec:running"]);
 
     // What the webapp's "Approve once" button posts, as alice, into the run's thread.
-    say(world.town, world.alice, `@${BOT_USERNAME} /approve ${shortId} allow-once`, root.id);
+    say(world.town, world.alice, approveCommand(w?.approvalId ?? "", "allow-once", BOT_USERNAME), root.id);
     const box = await finalBox(world.town, root.id, asked.create_at);
     expect(box.id).toBe(waiting.id);
     expect(box.status?.state).toBe("done");
@@ -174,7 +175,7 @@ describe("the box as a control surface on the real gateway", () => {
         60_000,
       );
       // What the webapp's Stop button posts, as alice, into the run's conversation.
-      say(channel, world.alice, `@${BOT_USERNAME} stop`, rootId || undefined);
+      say(channel, world.alice, stopCommand(BOT_USERNAME), rootId || undefined);
       const stopped = await finalBox(channel, rootId, asked.create_at);
       expect(stopped.id).toBe(running.id);
       expect(stopped.status?.state).toBe("aborted");
