@@ -90,6 +90,8 @@ export class Dispatcher {
       case "tool_end":
       case "usage":
       case "subagent_end":
+      case "approval":
+      case "plan":
         return this.#content(event, now);
       default:
         return assertNever(event, "event");

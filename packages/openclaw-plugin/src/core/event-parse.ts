@@ -3,7 +3,15 @@
  * every recorded or streamed event passes before the core sees it; docs/events.schema.json states
  * the same rules and a test keeps both in agreement.
  */
-import type { LiveEvent, LiveEventType, RunOutcome, TriggerKind } from "./events.ts";
+import type {
+  ApprovalPhase,
+  LiveEvent,
+  LiveEventType,
+  PlanEvent,
+  PlanStepStatus,
+  RunOutcome,
+  TriggerKind,
+} from "./events.ts";
 import { LIVE_EVENT_TYPES } from "./events.ts";
 import { isRecord } from "./guards.ts";
 import { isPlausibleId } from "./routing.ts";
@@ -19,6 +27,8 @@ export interface EventStream {
 }
 
 const OUTCOMES: readonly RunOutcome[] = ["ok", "error", "aborted"];
+const APPROVAL_PHASES: readonly ApprovalPhase[] = ["waiting", "resolved", "unavailable", "denied", "failed"];
+const PLAN_STEP_STATUSES: readonly PlanStepStatus[] = ["pending", "in_progress", "completed"];
 const TRIGGER_KINDS: readonly TriggerKind[] = [
   "user",
   "heartbeat",
@@ -85,6 +95,11 @@ function fields(o: Obj, path = "") {
       }
       return value;
     },
+    oneOf: <T extends string>(key: string, options: readonly T[]): T => {
+      const value = need(key);
+      if (!options.includes(value as T)) throw problem(`${name(key)} must be one of ${options.join(", ")}`);
+      return value as T;
+    },
     outcome: (key: string, required: boolean): RunOutcome | undefined => {
       if (!required && !has(o, key)) return undefined;
       const value = need(key);
@@ -120,6 +135,16 @@ function readTrigger(o: Obj): { postId?: string; kind?: TriggerKind } | undefine
 // Newer sources may name kinds we do not know yet: they still start a run.
 function triggerKind(kind: string): TriggerKind {
   return TRIGGER_KINDS.includes(kind as TriggerKind) ? (kind as TriggerKind) : "other";
+}
+
+function readPlanSteps(o: Obj): PlanEvent["steps"] {
+  if (!has(o, "steps")) throw problem(`missing "steps"`);
+  if (!Array.isArray(o.steps)) throw problem(`"steps" must be an array`);
+  return o.steps.map((raw: unknown, i) => {
+    if (!isRecord(raw)) throw problem(`"steps.${i}" must be an object`);
+    const f = fields(raw, `steps.${i}.`);
+    return { step: f.string("step"), status: f.oneOf("status", PLAN_STEP_STATUSES) };
+  });
 }
 
 function readEvent(raw: unknown): LiveEvent {
@@ -192,6 +217,22 @@ function readEvent(raw: unknown): LiveEvent {
         label: f.optString("label", false),
         outcome: f.outcome("outcome", false),
       });
+    case "approval": {
+      const phase = f.oneOf("phase", APPROVAL_PHASES);
+      const approvalId = f.optString("approvalId");
+      if (phase === "waiting" && approvalId === undefined) throw problem(`"waiting" needs "approvalId"`);
+      return finish({
+        ...head,
+        type: "approval",
+        phase,
+        approvalId,
+        callId: f.optString("callId"),
+        command: f.optString("command", false),
+        reason: f.optString("reason", false),
+      });
+    }
+    case "plan":
+      return finish({ ...head, type: "plan", steps: readPlanSteps(raw) });
     case "run_end":
       return finish({
         ...head,

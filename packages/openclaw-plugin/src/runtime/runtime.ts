@@ -15,6 +15,7 @@ import { parseBoxKey } from "../core/keys.ts";
 import type { SlotEvent, SlotState } from "../core/lifecycle.ts";
 import { boxIdOf } from "../core/lifecycle.ts";
 import { type RenderedPost, renderPost, renderReceipt } from "../core/render.ts";
+import type { RenderContext } from "../core/render-controls.ts";
 import { finishStatus, startStatus } from "../core/status-model.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
@@ -29,6 +30,8 @@ export interface RuntimeOptions {
   ledger: Ledger;
   client: MattermostClient;
   botUserId: string;
+  /** The bot's username, for the answer hints in a box's message. */
+  botUsername?: string;
   clock: Clock;
   log: Logger;
   /** Least time between two writes of one box. Default 1000 ms. */
@@ -55,6 +58,9 @@ interface BoxHandle {
 
 export class LiveStatusRuntime {
   readonly #o: RuntimeOptions;
+  get #renderContext(): RenderContext {
+    return this.#o.botUsername !== undefined ? { botUsername: this.#o.botUsername } : {};
+  }
   readonly #core: Dispatcher;
   readonly #boxes = new Map<string, BoxHandle>();
   readonly #dmChannels = new Map<string, Promise<string>>();
@@ -166,7 +172,9 @@ export class LiveStatusRuntime {
         return;
       case "update_box":
         this.#count(effect.status.session, "updates");
-        this.#withBox(effect.boxId, async (p) => p.show(() => renderPost(effect.status)));
+        this.#withBox(effect.boxId, async (p) =>
+          p.show(() => renderPost(effect.status, undefined, this.#renderContext)),
+        );
         return;
       case "finalize_box":
         this.#finalize(slot, effect.boxId, effect.status);
@@ -215,7 +223,7 @@ export class LiveStatusRuntime {
     };
     this.#saveBox(record);
     const publisher = this.#publisher(effect.boxId, slot, generation, target, pendingPostId);
-    publisher.show(renderPost(effect.status));
+    publisher.show(renderPost(effect.status, undefined, this.#renderContext));
     return publisher;
   }
 
@@ -252,7 +260,7 @@ export class LiveStatusRuntime {
       (async () => {
         const p = await this.#handle(boxId).ready;
         if (p) {
-          const result = await p.finish(renderPost(status));
+          const result = await p.finish(renderPost(status, undefined, this.#renderContext));
           if (result.landed) this.#putBox(boxId, { state: status.state });
           else if (result.reason !== "removed") {
             this.#finalsNotLanded++;

@@ -43,7 +43,7 @@ export interface ServiceConfig {
 }
 
 export type ConnectResult =
-  | { ok: true; client: MattermostClient; botUserId: string }
+  | { ok: true; client: MattermostClient; botUserId: string; botUsername?: string }
   /** `retry: false` for what waiting cannot fix (a refused token). Never holds the token. */
   | { ok: false; retry: boolean; reason: string };
 
@@ -281,7 +281,7 @@ export class LiveStatusService {
     }
     if (this.#state !== "connecting") return;
     if (result.ok) {
-      this.#run(cfg, result.client, result.botUserId);
+      this.#run(cfg, result.client, result.botUserId, result.botUsername);
       return;
     }
     if (!result.retry) {
@@ -298,7 +298,7 @@ export class LiveStatusService {
     this.#cancels.push(this.#timers.after(wait, () => void this.#connect(attemptNo + 1).catch(() => {})));
   }
 
-  #run(cfg: ServiceConfig, client: MattermostClient, botUserId: string): void {
+  #run(cfg: ServiceConfig, client: MattermostClient, botUserId: string, botUsername?: string): void {
     const ledger = this.#ledger;
     if (!ledger) return;
     const s = cfg.settings;
@@ -307,6 +307,7 @@ export class LiveStatusService {
       ledger,
       client,
       botUserId,
+      ...(botUsername !== undefined && { botUsername }),
       clock: this.#d.clock,
       log: this.#d.runtimeLog ?? this.#d.log,
       minIntervalMs: s.minEditIntervalMs,
