@@ -45,6 +45,12 @@ export interface BoxPublisherOptions {
   boxId: string;
   /** Least clock time between two writes of this box, the final one excepted. Default 1000 ms. */
   minIntervalMs?: number;
+  /**
+   * Clock time at which the pending state may be written, given what the box shows and when it was
+   * last written; replaces `minIntervalMs` (the final state never waits). Asked before the pending
+   * state is rendered, and again when a newer state is shown while the box waits.
+   */
+  writeDue?: (shown: RenderedPost | undefined, lastWriteAt: number) => number;
   /** Sent with the create so a repeated create never makes a second post. */
   pendingPostId: string;
   /** Adopt a post made earlier (e.g. before a restart) instead of creating one. */
@@ -95,6 +101,8 @@ export class BoxPublisher {
   private closed = false;
   private running = false;
   private throttle: AbortController | undefined;
+  /** Clock time the current throttle sleep ends. */
+  private throttledUntil = Number.POSITIVE_INFINITY;
   /** The write waiting for the rate budget (not sent yet); aborting it withdraws it. */
   private waiting: AbortController | undefined;
   /** Clock time the pending write first asked the budget: its place in line across withdrawals. */
@@ -128,6 +136,8 @@ export class BoxPublisher {
   show(post: RenderedPost | (() => RenderedPost)): void {
     if (this.final || this.gone || this.removal || this.closed) return;
     this.desired = post;
+    // A newer state may be due sooner than the one the box is waiting for.
+    if (this.throttle && this.dueAt() < this.throttledUntil) this.throttle.abort();
     this.kick();
   }
 
@@ -188,19 +198,18 @@ export class BoxPublisher {
           break;
         }
         if (this.gone) break;
+        if (!this.desired) break;
+        const due = this.dueAt();
+        if (this.clock.now() < due) {
+          await this.sleepUntil(due, true);
+          continue;
+        }
         const next = this.materialize();
         if (!next) break;
         if (this.postId && this.landed && samePost(this.landed, next)) {
           this.desired = undefined;
           this.settleFinish();
           continue;
-        }
-        if (this.postId && next !== this.final && this.lastWriteAt !== undefined) {
-          const due = this.lastWriteAt + this.minIntervalMs;
-          if (this.clock.now() < due) {
-            await this.sleepUntil(due, true);
-            continue;
-          }
         }
         await this.write(next);
       }
@@ -218,6 +227,13 @@ export class BoxPublisher {
     }
   }
 
+  /** When the pending state may be written: at once for the create and the final state. */
+  private dueAt(): number {
+    if (!this.postId || this.final || this.lastWriteAt === undefined) return Number.NEGATIVE_INFINITY;
+    if (this.o.writeDue) return this.o.writeDue(this.landed, this.lastWriteAt);
+    return this.lastWriteAt + this.minIntervalMs;
+  }
+
   private materialize(): RenderedPost | undefined {
     if (typeof this.desired === "function") this.desired = this.desired();
     return this.desired;
@@ -231,6 +247,7 @@ export class BoxPublisher {
   private async sleepUntil(t: number, interruptible: boolean): Promise<void> {
     const wake = interruptible ? new AbortController() : undefined;
     this.throttle = wake;
+    if (wake) this.throttledUntil = t;
     try {
       await this.clock.sleep(t - this.clock.now(), wake?.signal);
     } catch {

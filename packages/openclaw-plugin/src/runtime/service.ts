@@ -41,7 +41,13 @@ export interface ServiceConfig {
 }
 
 export type ConnectResult =
-  | { ok: true; client: MattermostClient; botUserId: string }
+  | {
+      ok: true;
+      client: MattermostClient;
+      botUserId: string;
+      /** The token budget's backlog (`RateBudget.backlogMs`), for the edit policy. */
+      backlogMs?: () => number;
+    }
   /** `retry: false` for what waiting cannot fix (a refused token). Never holds the token. */
   | { ok: false; retry: boolean; reason: string };
 
@@ -279,7 +285,7 @@ export class LiveStatusService {
     }
     if (this.#state !== "connecting") return;
     if (result.ok) {
-      this.#run(cfg, result.client, result.botUserId);
+      this.#run(cfg, result.client, result.botUserId, result.backlogMs);
       return;
     }
     if (!result.retry) {
@@ -296,7 +302,7 @@ export class LiveStatusService {
     this.#cancels.push(this.#timers.after(wait, () => void this.#connect(attemptNo + 1).catch(() => {})));
   }
 
-  #run(cfg: ServiceConfig, client: MattermostClient, botUserId: string): void {
+  #run(cfg: ServiceConfig, client: MattermostClient, botUserId: string, backlogMs?: () => number): void {
     const ledger = this.#ledger;
     if (!ledger) return;
     const s = cfg.settings;
@@ -308,6 +314,7 @@ export class LiveStatusService {
       clock: this.#d.clock,
       log: this.#d.runtimeLog ?? this.#d.log,
       minIntervalMs: s.minEditIntervalMs,
+      ...(backlogMs && { backlogMs }),
     });
     const filter = isPassThrough(s) ? null : new SessionFilter(s);
     let recorder: EventRecorder | null = null;
