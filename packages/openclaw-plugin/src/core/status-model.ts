@@ -13,6 +13,7 @@ import type {
 } from "@live-status/contract";
 import { summarizeArgs } from "./args-summary.ts";
 import type { ContentEvent } from "./events.ts";
+import { plainText } from "./plain-text.ts";
 import { clip, oneLine, safeHead, safeTail } from "./text.ts";
 
 export interface StatusOptions {
@@ -81,7 +82,7 @@ export function applyContent(
     case "thinking":
       return s.thinking ? s : { ...s, thinking: true };
     case "text": {
-      const preview = safeTail(String(e.text ?? ""), MAX_PREVIEW, o.redact);
+      const preview = safeTail(plainText(String(e.text ?? "")), MAX_PREVIEW, o.redact);
       if (preview.length === 0) return s.thinking ? { ...s, thinking: false } : s;
       return { ...s, thinking: false, preview };
     }
@@ -136,7 +137,8 @@ export function applyChildContent(
  * error text (redacted, one line, ≤ {@link MAX_RUN_ERROR} code points) when one is given.
  * Tools still running never got a result, so they end as `error` without error text, whatever
  * the final state. Sub-agents still running are closed with the parent's outcome (`done`,
- * `error`, or `aborted` for aborted/interrupted): the box is frozen from here on. Finishing a box
+ * `error`, or `aborted` for aborted/interrupted): the box is frozen from here on. A `done` box
+ * drops its preview: the answer itself is posted right beside it. Finishing a box
  * that is already final returns it unchanged (the first outcome wins).
  */
 export function finishStatus(
@@ -150,7 +152,7 @@ export function finishStatus(
   const endedAt = Math.max(now, s.startedAt);
   const subState: SubagentState = state === "done" ? "done" : state === "error" ? "error" : "aborted";
   const text = error === undefined ? "" : safeHead(String(error), MAX_RUN_ERROR, o.redact);
-  const { error: _previous, ...rest } = s;
+  const { error: _previous, preview, ...rest } = s;
   return {
     ...rest,
     state,
@@ -165,6 +167,7 @@ export function finishStatus(
       return { ...closed, state: subState, endedAt: Math.max(endedAt, a.startedAt) };
     }),
     ...(text.length > 0 ? { error: text } : {}),
+    ...(preview !== undefined && state !== "done" ? { preview } : {}),
   };
 }
 
