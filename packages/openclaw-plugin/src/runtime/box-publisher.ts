@@ -33,7 +33,7 @@ export type GoneReason = "deleted_twice" | "forbidden" | "edit_time_limit" | "ga
 
 export type FinishResult =
   | { landed: true; postId: string }
-  | { landed: false; reason: GoneReason | "removed" };
+  | { landed: false; reason: GoneReason | "removed" | "never_posted" };
 
 /** The client calls a publisher makes. */
 export type BoxPublisherClient = Pick<MattermostClient, "createPost" | "patchPost" | "deletePost">;
@@ -96,6 +96,8 @@ export class BoxPublisher {
   private retryAt = Number.NEGATIVE_INFINITY;
   private failures = 0;
   private recreated = false;
+  /** Whether any request for this box ever left (a create may then exist though unanswered). */
+  private sentOnce = false;
   private gone: GoneReason | undefined;
   private removal: { mode: RemoveMode; done: Promise<void>; resolve: () => void } | undefined;
   private closed = false;
@@ -141,10 +143,20 @@ export class BoxPublisher {
     this.kick();
   }
 
-  /** Shows the final state without throttling; resolves once it landed or definitively cannot. */
-  finish(post: RenderedPost): Promise<FinishResult> {
+  /**
+   * Shows the final state without throttling; resolves once it landed or definitively cannot. With
+   * `unlessNeverPosted`, a box whose create never left (it still waits for the budget) is not
+   * posted at all: it ends `never_posted` without a request.
+   */
+  finish(post: RenderedPost, o: { unlessNeverPosted?: boolean } = {}): Promise<FinishResult> {
     if (this.removal || this.closed) return Promise.resolve({ landed: false, reason: "removed" });
     if (this.gone) return Promise.resolve({ landed: false, reason: this.gone });
+    if (o.unlessNeverPosted && !this.sentOnce && !this.postId) {
+      this.close();
+      this.waiting?.abort(REQUEST_WITHDRAWN);
+      this.throttle?.abort();
+      return Promise.resolve({ landed: false, reason: "never_posted" });
+    }
     this.final = post;
     this.desired = post;
     const result = new Promise<FinishResult>((resolve) => this.finishWaiters.push(resolve));
@@ -276,6 +288,7 @@ export class BoxPublisher {
       isStale: () => this.desired !== undefined,
       onGrant: () => {
         sent = true;
+        this.sentOnce = true;
         if (this.waiting === waiting) this.waiting = undefined;
         this.queuedSince = undefined;
         // The interval counts from when the write actually left, not from when it queued.

@@ -277,8 +277,10 @@ export class LiveStatusRuntime {
       (async () => {
         const p = await this.#handle(boxId).ready;
         if (p) {
-          const result = await p.finish(renderPost(status));
+          // A done run whose box never got out (the budget was busy) needs no box: its answer is there.
+          const result = await p.finish(renderPost(status), { unlessNeverPosted: status.state === "done" });
           if (result.landed) this.#putBox(boxId, { state: status.state });
+          else if (result.reason === "never_posted") this.#putBox(boxId, { state: "removed" });
           else if (result.reason !== "removed") {
             this.#finalsNotLanded++;
             this.#o.log.warn("final state of a box could not land", { boxId, reason: result.reason });
