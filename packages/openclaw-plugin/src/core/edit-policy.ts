@@ -7,6 +7,7 @@
  * the turn and with the backlog of the token's request budget. Pure: time comes in as numbers.
  */
 import type { LiveStatusV1, SubagentV1, ToolCallV1 } from "@live-status/contract";
+import { jsonEqual } from "./json-equal.ts";
 
 /**
  * How much a person notices a change, least first: `same` (nothing differs), `minor` (tokens,
@@ -140,19 +141,4 @@ function subagentsNotice(a: readonly SubagentV1[], b: readonly SubagentV1[]): No
     if (old.state !== s.state || old.currentTool !== s.currentTool) notice = "notable";
   }
   return notice;
-}
-
-/** Deep equality of JSON values, key order ignored; an `undefined` member counts as absent. */
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
-  }
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  const ak = Object.keys(x).filter((k) => x[k] !== undefined);
-  const bk = Object.keys(y).filter((k) => y[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => jsonEqual(x[k], y[k]));
 }

@@ -1,5 +1,6 @@
 import type { MattermostClient, MattermostPost } from "../adapters/mattermost/client.ts";
 import { MattermostApiError } from "../adapters/mattermost/errors.ts";
+import { jsonEqual } from "../core/json-equal.ts";
 import type { Clock } from "./clock.ts";
 import {
   type RateBudget,
@@ -486,20 +487,4 @@ function showsPost(post: MattermostPost, want: RenderedPost): boolean {
 
 function samePost(a: RenderedPost, b: RenderedPost): boolean {
   return a === b || (a.type === b.type && a.message === b.message && jsonEqual(a.props, b.props));
-}
-
-/** Deep equality of JSON values, key order ignored. */
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
-  }
-  const ak = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const bk = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  return (
-    ak.length === bk.length &&
-    ak.every((k) => jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
-  );
 }

@@ -39,7 +39,9 @@ async function runWhileHeld(outcome: "ok" | "error") {
   wire.budget.blockUntil(wire.clock.now() + 10_000);
   rt.ingest(event(session, { type: "run_start", trigger: { kind: "user" } }));
   await wire.advance(2_000);
-  rt.ingest(event(session, { type: "run_end", outcome, ...(outcome === "error" && { error: "model down" }) }));
+  rt.ingest(
+    event(session, { type: "run_end", outcome, ...(outcome === "error" && { error: "model down" }) }),
+  );
   await wire.run(rt.idle());
   const boxes = wire.fake.postsIn(channel.id).filter((p) => p.type === "custom_live_status");
   return { rt, boxes };
