@@ -99,6 +99,60 @@ describe("what a person notices", () => {
   });
 });
 
+describe("when a change a person must see soon is shown", () => {
+  // now = T0 + age; the tool started `startedAgo` before now; the last write was `lastAgo` before now.
+  const due = (age: number, startedAgo: number, lastAgo: number, backlogMs = 0) => {
+    const now = T0 + age;
+    const next = withTools({ ...tool("a"), startedAt: now - startedAgo });
+    return writeDueAt({ shown: base, next, lastWriteAt: now - lastAgo, now, backlogMs }) - now;
+  };
+
+  it.each([
+    // [turn age, tool started ago, last write ago, due after now, why]
+    [0, 0, 0, 1_700, "a tool start waits its lag, 1.7 s early in a turn"],
+    [10_000, 0, 10_000, 1_783, "the lag grows with the turn's age"],
+    [600_000, 0, 30_000, 2_500, "up to 2.5 s in long turns"],
+    [30_000, 1_000, 5_000, 950, "counted from the tool's own start"],
+    [30_000, 5_000, 200, 800, "but never sooner than 1 s after the last write"],
+  ])(
+    "at age %i ms, a tool started %i ms ago, last write %i ms ago: due in %i ms (%s)",
+    (age, started, last, after) => {
+      expect(due(age, started, last)).toBe(after);
+    },
+  );
+
+  it("lets tools that start within the lag share one write", () => {
+    const now = T0 + 20_000;
+    const first = { ...tool("a"), startedAt: now - 1_200 };
+    const second = { ...tool("b"), startedAt: now };
+    const dueAt = writeDueAt({
+      shown: base,
+      next: withTools(first, second),
+      lastWriteAt: now - 5_000,
+      now,
+      backlogMs: 0,
+    });
+    expect(dueAt).toBe(first.startedAt + 1_867);
+  });
+
+  it("counts a failure from when the tool failed", () => {
+    const now = T0 + 30_000;
+    const failed = { ...tool("a", "error"), endedAt: now - 300 };
+    const dueAt = writeDueAt({
+      shown: withTools(tool("a")),
+      next: withTools(failed),
+      lastWriteAt: now - 10_000,
+      now,
+      backlogMs: 0,
+    });
+    expect(dueAt).toBe(now - 300 + 1_950);
+  });
+
+  it("stretches the lag and the gap with the budget backlog", () => {
+    expect(due(0, 0, 0, 5_000)).toBe(3_400);
+  });
+});
+
 describe("when the next edit is due", () => {
   const at = (ageMs: number, shown: LiveStatusV1, next: LiveStatusV1, backlogMs = 0, lastAgo = 0) => {
     const now = T0 + ageMs;
@@ -110,9 +164,6 @@ describe("when the next edit is due", () => {
 
   it.each([
     // [turn age, change, wait after the last write]
-    [0, "a tool start", base, started, 2_000],
-    [60_000, "a tool start", base, started, 2_250],
-    [600_000, "a tool start", base, started, 3_000],
     [0, "a tool end", started, ended, 2_000],
     [20_000, "a tool end", started, ended, 5_000],
     [60_000, "a tool end", started, ended, 11_000],
@@ -128,9 +179,9 @@ describe("when the next edit is due", () => {
   });
 
   it("stretches every interval with the budget backlog, up to the maximum", () => {
-    expect(at(0, base, started, 5_000)).toBe(4_000);
-    expect(at(0, base, started, 10_000)).toBe(6_000);
-    expect(at(0, base, started, 10 * 60_000)).toBe(2_000 * DEFAULT_EDIT_POLICY.maxStretch);
+    expect(at(0, started, ended, 5_000)).toBe(4_000);
+    expect(at(0, started, ended, 10_000)).toBe(6_000);
+    expect(at(0, started, ended, 10 * 60_000)).toBe(2_000 * DEFAULT_EDIT_POLICY.maxStretch);
   });
 
   it("never names elapsed time as a reason: the same state is due at the same time however old the turn is", () => {

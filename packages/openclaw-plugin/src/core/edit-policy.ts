@@ -58,8 +58,13 @@ export interface Ramp {
 }
 
 export interface EditPolicy {
-  /** Least time from the last write for a `prompt` change. */
+  /**
+   * How long a `prompt` change may wait to be shown, from when it happened (a tool's start): changes
+   * that come close together share one write.
+   */
   prompt: Ramp;
+  /** Least time between two writes for a `prompt` change. */
+  minGapMs: number;
   /** Least time from the last write for a `notable` change. */
   notable: Ramp;
   /** Least time from the last write for a `minor` change: the heartbeat. */
@@ -74,7 +79,8 @@ export interface EditPolicy {
 
 /** The numbers documented in docs/design/lifecycle.md ("Edit policy"). */
 export const DEFAULT_EDIT_POLICY: EditPolicy = Object.freeze({
-  prompt: Object.freeze({ fromMs: 2_000, perMinuteMs: 250, maxMs: 3_000 }),
+  prompt: Object.freeze({ fromMs: 1_700, perMinuteMs: 500, maxMs: 2_500 }),
+  minGapMs: 1_000,
   notable: Object.freeze({ fromMs: 2_000, perMinuteMs: 9_000, maxMs: 15_000 }),
   heartbeat: Object.freeze({ fromMs: 30_000, perMinuteMs: 0, maxMs: 30_000 }),
   backlogDoublingMs: 5_000,
@@ -96,14 +102,49 @@ export interface EditTiming {
 
 /**
  * Clock time at which `next` may be written, the final state excepted (it always goes at once).
- * Nothing differing, or nothing shown yet: `lastWriteAt` (no wait). Otherwise the last write plus
- * the interval of the change's {@link Notice}, at the turn's age, stretched by the budget backlog.
+ * Nothing differing, or nothing shown yet: `lastWriteAt` (no wait). A `prompt` change: its lag after
+ * the earliest unshown start or failure (so a burst of tool starts shares one write), but never
+ * sooner than `minGapMs` after the last write. Otherwise the last write plus the interval of the
+ * change's {@link Notice}. Every interval is taken at the turn's age and stretched by the budget
+ * backlog.
  */
 export function writeDueAt(t: EditTiming, policy: EditPolicy = DEFAULT_EDIT_POLICY): number {
   const notice = noticeOf(t.shown, t.next);
   if (notice === "same" || t.shown === undefined) return t.lastWriteAt;
-  const ramp = notice === "prompt" ? policy.prompt : notice === "notable" ? policy.notable : policy.heartbeat;
-  return t.lastWriteAt + intervalMs(ramp, t.now - t.next.startedAt, t.backlogMs, policy);
+  const age = t.now - t.next.startedAt;
+  if (notice === "prompt") {
+    const gap = intervalMs(
+      { fromMs: policy.minGapMs, perMinuteMs: 0, maxMs: policy.minGapMs },
+      age,
+      t.backlogMs,
+      policy,
+    );
+    const since = Math.min(t.now, promptSince(t.shown, t.next) ?? t.lastWriteAt);
+    return Math.max(t.lastWriteAt + gap, since + intervalMs(policy.prompt, age, t.backlogMs, policy));
+  }
+  const ramp = notice === "notable" ? policy.notable : policy.heartbeat;
+  return t.lastWriteAt + intervalMs(ramp, age, t.backlogMs, policy);
+}
+
+/** When the earliest change a person must see soon happened: a tool or sub-agent that started or failed since `shown`. */
+export function promptSince(shown: LiveStatusV1, next: LiveStatusV1): number | undefined {
+  let since: number | undefined;
+  const note = (t: number | undefined) => {
+    if (t !== undefined && Number.isFinite(t) && (since === undefined || t < since)) since = t;
+  };
+  const tools = new Map<string, ToolCallV1>(shown.tools.map((t) => [t.callId, t]));
+  for (const t of next.tools) {
+    const old = tools.get(t.callId);
+    if (old === undefined) note(t.startedAt);
+    else if (t.state === "error" && old.state !== "error") note(t.endedAt);
+  }
+  const subs = new Map<string, SubagentV1>(shown.subagents.map((s) => [s.child, s]));
+  for (const s of next.subagents) {
+    const old = subs.get(s.child);
+    if (old === undefined) note(s.startedAt);
+    else if (s.state === "error" && old.state !== "error") note(s.endedAt);
+  }
+  return since;
 }
 
 /** The interval of `ramp` for a turn `ageMs` old under a budget backlog of `backlogMs`. */
