@@ -96,7 +96,7 @@ async function settleTurn(
       botPosts()
         .filter((p) => p.type === LIVE_STATUS_POST_TYPE)
         .every((p) => (p.props.live_status as { state?: string } | undefined)?.state !== "running"),
-    60_000,
+    120_000,
   );
   let last = mm.requests().at(-1)?.seq ?? 0;
   let quietSince = performance.now();
