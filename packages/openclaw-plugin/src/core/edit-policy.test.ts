@@ -109,10 +109,10 @@ describe("when a change a person must see soon is shown", () => {
 
   it.each([
     // [turn age, tool started ago, last write ago, due after now, why]
-    [0, 0, 0, 1_500, "a tool start waits its lag, 1.5 s early in a turn"],
-    [10_000, 0, 10_000, 1_583, "the lag grows with the turn's age"],
+    [0, 0, 0, 1_200, "a tool start waits its lag, 1.2 s early in a turn"],
+    [10_000, 0, 10_000, 1_283, "the lag grows with the turn's age"],
     [600_000, 0, 30_000, 2_500, "up to 2.5 s in long turns"],
-    [30_000, 1_000, 5_000, 750, "counted from the tool's own start"],
+    [30_000, 1_000, 5_000, 450, "counted from the tool's own start"],
     [30_000, 5_000, 200, 800, "but never sooner than 1 s after the last write"],
   ])(
     "at age %i ms, a tool started %i ms ago, last write %i ms ago: due in %i ms (%s)",
@@ -132,7 +132,7 @@ describe("when a change a person must see soon is shown", () => {
       now,
       backlogMs: 0,
     });
-    expect(dueAt).toBe(first.startedAt + 1_667);
+    expect(dueAt).toBe(first.startedAt + 1_367);
   });
 
   it("counts a failure from when the tool failed", () => {
@@ -145,11 +145,11 @@ describe("when a change a person must see soon is shown", () => {
       now,
       backlogMs: 0,
     });
-    expect(dueAt).toBe(now - 300 + 1_750);
+    expect(dueAt).toBe(now - 300 + 1_450);
   });
 
   it("stretches the lag and the gap with the budget backlog", () => {
-    expect(due(0, 0, 0, 5_000)).toBe(3_000);
+    expect(due(0, 0, 0, 5_000)).toBe(2_400);
   });
 });
 

@@ -79,7 +79,7 @@ export interface EditPolicy {
 
 /** The numbers documented in docs/design/lifecycle.md ("Edit policy"). */
 export const DEFAULT_EDIT_POLICY: EditPolicy = Object.freeze({
-  prompt: Object.freeze({ fromMs: 1_500, perMinuteMs: 500, maxMs: 2_500 }),
+  prompt: Object.freeze({ fromMs: 1_200, perMinuteMs: 500, maxMs: 2_500 }),
   minGapMs: 1_000,
   notable: Object.freeze({ fromMs: 2_000, perMinuteMs: 9_000, maxMs: 15_000 }),
   heartbeat: Object.freeze({ fromMs: 30_000, perMinuteMs: 0, maxMs: 30_000 }),
