@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runEditLatency } from "./edit-latency.ts";
+import { runLongTurns } from "./long-turns.ts";
 import { runManySessions } from "./many-sessions.ts";
 import { runTurnWrites } from "./turn-writes.ts";
 
@@ -30,5 +31,13 @@ describe("publisher benchmarks (smoke size)", () => {
     expect(result.events).toBe(6 * (2 * 5 + 1));
     // The pipeline never sends more than the budget allows (burst + rate × window).
     expect(result.requests.max1s.sent).toBeLessThanOrEqual(result.requests.max1s.bound);
+  }, 60_000);
+
+  it("replays a short tool-heavy turn with every tool shown, in fewer writes than model steps plus two", async () => {
+    const [run] = await runLongTurns(["tool-heavy-10s"]);
+    expect(run?.replay.finalState).toBe("done");
+    expect(run?.eventTime.toolsVisible).toBe(run?.tools);
+    expect(run?.tools).toBe(12);
+    expect(run?.replay.writes).toBeLessThanOrEqual(8);
   }, 60_000);
 });

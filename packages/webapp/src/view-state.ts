@@ -136,7 +136,8 @@ export function toViewState(props: unknown, now: number, options: ViewOptions = 
     ].filter(Boolean);
     view.tokens = sides.join(" · ");
   }
-  if (s.preview) view.preview = clip(s.preview, 280);
+  // A done box's answer is posted right beside it; boxes written by earlier versions still carry one.
+  if (s.preview && s.state !== "done") view.preview = clip(s.preview, 280);
   if (s.error) view.error = clip(s.error, 300);
   if (look.note) view.note = look.note;
   return view;

@@ -9,6 +9,8 @@ import { UsageError } from "./io.ts";
 export interface MattermostConnection {
   io: InstrumentedClient;
   botUserId: string;
+  /** The token budget's backlog (`RateBudget.backlogMs`), for the edit policy. */
+  backlogMs: () => number;
 }
 
 /** A failure to reach Mattermost at all: exit 1, with what was tried. */
@@ -40,7 +42,7 @@ export async function connectMattermost(
   );
   try {
     const me = await io.client.getMe();
-    return { io, botUserId: me.id };
+    return { io, botUserId: me.id, backlogMs: () => budget.backlogMs() };
   } catch (error) {
     if (error instanceof MattermostApiError && (error.status === 401 || error.status === 403))
       throw new UsageError(`Mattermost at ${parsed.origin} refused the token (${error.status})`);

@@ -117,6 +117,7 @@ export async function replayCommand(argv: string[], io: CommandIo): Promise<numb
       ledger,
       client: connection.io.client,
       botUserId: connection.botUserId,
+      backlogMs: connection.backlogMs,
       clock,
       log,
     });

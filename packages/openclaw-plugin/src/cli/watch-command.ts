@@ -181,6 +181,7 @@ export async function watchCommand(argv: string[], io: CommandIo, deps: WatchDep
       ledger,
       client: connection.io.client,
       botUserId: connection.botUserId,
+      backlogMs: connection.backlogMs,
       clock,
       log,
     });

@@ -13,6 +13,7 @@ import type {
 } from "@live-status/contract";
 import { summarizeArgs } from "./args-summary.ts";
 import type { ContentEvent } from "./events.ts";
+import { plainText } from "./plain-text.ts";
 import { agentOf } from "./session-key.ts";
 import { applyApproval, applyPlan, settleWaiting } from "./status-controls.ts";
 import { clip, oneLine, safeHead, safeTail } from "./text.ts";
@@ -77,7 +78,7 @@ export function applyContent(
     case "thinking":
       return s.thinking ? s : { ...s, thinking: true };
     case "text": {
-      const preview = safeTail(String(e.text ?? ""), MAX_PREVIEW, o.redact);
+      const preview = safeTail(plainText(String(e.text ?? "")), MAX_PREVIEW, o.redact);
       if (preview.length === 0) return s.thinking ? { ...s, thinking: false } : s;
       return { ...s, thinking: false, preview };
     }
@@ -136,7 +137,8 @@ export function applyChildContent(
  * error text (redacted, one line, ≤ {@link MAX_RUN_ERROR} code points) when one is given.
  * Tools still running never got a result, so they end as `error` without error text, whatever
  * the final state. Sub-agents still running are closed with the parent's outcome (`done`,
- * `error`, or `aborted` for aborted/interrupted): the box is frozen from here on. Finishing a box
+ * `error`, or `aborted` for aborted/interrupted): the box is frozen from here on. A `done` box
+ * drops its preview: the answer itself is posted right beside it. Finishing a box
  * that is already final returns it unchanged (the first outcome wins).
  */
 export function finishStatus(
@@ -151,7 +153,7 @@ export function finishStatus(
   const subState: SubagentState = state === "done" ? "done" : state === "error" ? "error" : "aborted";
   const text = error === undefined ? "" : safeHead(String(error), MAX_RUN_ERROR, o.redact);
   // A final box waits for nothing: an answer can no longer reach the run.
-  const { error: _previous, waiting: _waiting, ...rest } = s;
+  const { error: _previous, waiting: _waiting, preview, ...rest } = s;
   return {
     ...rest,
     state,
@@ -166,6 +168,7 @@ export function finishStatus(
       return { ...closed, state: subState, endedAt: Math.max(endedAt, a.startedAt) };
     }),
     ...(text.length > 0 ? { error: text } : {}),
+    ...(preview !== undefined && state !== "done" ? { preview } : {}),
   };
 }
 

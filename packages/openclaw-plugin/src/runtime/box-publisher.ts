@@ -1,3 +1,4 @@
+import { jsonEqual } from "../core/json-equal.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
 import type {
@@ -34,6 +35,12 @@ export interface BoxPublisherOptions {
   boxId: string;
   /** Least clock time between two writes of this box, the final one excepted. Default 1000 ms. */
   minIntervalMs?: number;
+  /**
+   * Clock time at which the pending state may be written, given what the box shows and when it was
+   * last written; replaces `minIntervalMs` (the final state never waits). Asked before the pending
+   * state is rendered, and again when a newer state is shown while the box waits.
+   */
+  writeDue?: (shown: PostContent | undefined, lastWriteAt: number) => number;
   /** Sent with the create so a repeated create never makes a second post. */
   pendingPostId: string;
   /** Adopt a post made earlier (e.g. before a restart) instead of creating one. */
@@ -84,6 +91,8 @@ export class BoxPublisher {
   private closed = false;
   private running = false;
   private throttle: AbortController | undefined;
+  /** Clock time the current throttle sleep ends. */
+  private throttledUntil = Number.POSITIVE_INFINITY;
   /** The write waiting for the rate budget (not sent yet); aborting it withdraws it. */
   private waiting: AbortController | undefined;
   /** Clock time the pending write first asked the budget: its place in line across withdrawals. */
@@ -117,10 +126,15 @@ export class BoxPublisher {
   show(post: PostContent | (() => PostContent)): void {
     if (this.final || this.gone || this.removal || this.closed) return;
     this.desired = post;
+    // A newer state may be due sooner than the one the box is waiting for.
+    if (this.throttle && this.dueAt() < this.throttledUntil) this.throttle.abort();
     this.kick();
   }
 
-  /** Shows the final state without throttling; resolves once it landed or definitively cannot. */
+  /**
+   * Shows the final state without throttling; resolves once it landed or definitively cannot. A box
+   * whose create never left goes straight to its final state: the record of the work is the product.
+   */
   finish(post: PostContent): Promise<FinishResult> {
     if (this.removal || this.closed) return Promise.resolve({ landed: false, reason: "removed" });
     if (this.gone) return Promise.resolve({ landed: false, reason: this.gone });
@@ -177,19 +191,18 @@ export class BoxPublisher {
           break;
         }
         if (this.gone) break;
+        if (!this.desired) break;
+        const due = this.dueAt();
+        if (this.clock.now() < due) {
+          await this.sleepUntil(due, true);
+          continue;
+        }
         const next = this.materialize();
         if (!next) break;
         if (this.postId && this.landed && samePost(this.landed, next)) {
           this.desired = undefined;
           this.settleFinish();
           continue;
-        }
-        if (this.postId && next !== this.final && this.lastWriteAt !== undefined) {
-          const due = this.lastWriteAt + this.minIntervalMs;
-          if (this.clock.now() < due) {
-            await this.sleepUntil(due, true);
-            continue;
-          }
         }
         await this.write(next);
       }
@@ -207,6 +220,13 @@ export class BoxPublisher {
     }
   }
 
+  /** When the pending state may be written: at once for the create and the final state. */
+  private dueAt(): number {
+    if (!this.postId || this.final || this.lastWriteAt === undefined) return Number.NEGATIVE_INFINITY;
+    if (this.o.writeDue) return this.o.writeDue(this.landed, this.lastWriteAt);
+    return this.lastWriteAt + this.minIntervalMs;
+  }
+
   private materialize(): PostContent | undefined {
     if (typeof this.desired === "function") this.desired = this.desired();
     return this.desired;
@@ -220,6 +240,7 @@ export class BoxPublisher {
   private async sleepUntil(t: number, interruptible: boolean): Promise<void> {
     const wake = interruptible ? new AbortController() : undefined;
     this.throttle = wake;
+    if (wake) this.throttledUntil = t;
     try {
       await this.clock.sleep(t - this.clock.now(), wake?.signal);
     } catch {
@@ -445,20 +466,4 @@ function showsPost(post: MattermostPost, want: PostContent): boolean {
 
 function samePost(a: PostContent, b: PostContent): boolean {
   return a === b || (a.type === b.type && a.message === b.message && jsonEqual(a.props, b.props));
-}
-
-/** Deep equality of JSON values, key order ignored. */
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
-  }
-  const ak = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const bk = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  return (
-    ak.length === bk.length &&
-    ak.every((k) => jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
-  );
 }

@@ -80,6 +80,19 @@ describe("RateBudget", () => {
     await clock.advance(1_000);
     expect(at).toEqual([1_000]);
   });
+
+  it("reports its backlog: the waiting requests at the sustained rate, plus a block still to run", async () => {
+    const clock = new ManualClock();
+    const budget = new RateBudget({ clock, burst: 1, ratePerSec: 5 });
+    expect(budget.backlogMs()).toBe(0);
+    await budget.acquire();
+    grants(clock, budget, 10);
+    expect(budget.backlogMs()).toBe(2_000);
+    budget.blockUntil(1_000);
+    expect(budget.backlogMs()).toBe(3_000);
+    await clock.advance(5_000);
+    expect(budget.backlogMs()).toBe(0);
+  });
 });
 
 describe("RateBudget priorities", () => {

@@ -113,6 +113,12 @@ export class RateBudget {
     return this.queue.length;
   }
 
+  /** How long the requests waiting now take to go at the sustained rate, ms (a block included): the budget's pressure. */
+  backlogMs(): number {
+    const blocked = Math.max(0, this.blocked - this.clock.now());
+    return blocked + this.queue.length / this.ratePerMs;
+  }
+
   /** First index whose waiter goes after `w` (binary search over the sorted queue). */
   private insertionPoint(w: Waiter): number {
     let lo = 0;

@@ -173,8 +173,9 @@ describe("runtime faults", () => {
       const live = boxes(channel.id).find((b) => b.delete_at === 0);
       wire.fake.deletePostAsUser(live?.id ?? "");
       await wire.advance(1_500);
-      rt.ingest(event(session, { type: "text", runId: "r1", text: `step ${i}` }));
-      await wire.advance(1_500);
+      // A tool start is edited within seconds; the edit finds the post gone.
+      rt.ingest(event(session, { type: "tool_start", runId: "r1", callId: `c${i}`, name: "exec" }));
+      await wire.advance(2_500);
     }
     rt.ingest(event(session, { type: "run_end", runId: "r1", outcome: "ok" }));
     await wire.run(rt.idle());

@@ -8,6 +8,7 @@ import { LIVE_STATUS_POST_TYPE } from "@live-status/contract";
 import type { Conversation } from "../core/conversation.ts";
 import type { CoreConfig, DispatchResult, Step } from "../core/dispatcher.ts";
 import { Dispatcher } from "../core/dispatcher.ts";
+import { DEFAULT_EDIT_POLICY, type EditPolicy, writeDueAt } from "../core/edit-policy.ts";
 import type { Effect } from "../core/effects.ts";
 import type { LiveEvent } from "../core/events.ts";
 import { assertNever, describeError } from "../core/guards.ts";
@@ -19,7 +20,7 @@ import type { RenderContext } from "../core/render-controls.ts";
 import { finishStatus, startStatus } from "../core/status-model.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
-import type { MattermostClient } from "../ports/mattermost.ts";
+import type { MattermostClient, PostContent } from "../ports/mattermost.ts";
 import type { BoxTarget, GoneReason } from "./box-publisher.ts";
 import { BoxPublisher } from "./box-publisher.ts";
 import type { BoxRecord, Ledger, SlotRecord } from "./ledger.ts";
@@ -34,8 +35,12 @@ export interface RuntimeOptions {
   botUsername?: string;
   clock: Clock;
   log: Logger;
-  /** Least time between two writes of one box. Default 1000 ms. */
+  /** Least time between two writes of one box, under any edit policy. Default 1000 ms. */
   minIntervalMs?: number;
+  /** When a box is edited, by what changed (see `core/edit-policy.ts`). */
+  editPolicy?: EditPolicy;
+  /** The token budget's backlog in ms (`RateBudget.backlogMs`): stretches edit intervals under load. */
+  backlogMs?: () => number;
   /** Least time between two ledger writes of a slot's content. Default 1000 ms. */
   persistIntervalMs?: number;
   newId?: () => string;
@@ -54,6 +59,8 @@ interface BoxHandle {
   generation: number;
   ready: Promise<BoxPublisher | null>;
   record: BoxRecord | null;
+  /** The newest status handed to the box's publisher: what its pending state shows. */
+  latest?: LiveStatusV1;
 }
 
 export class LiveStatusRuntime {
@@ -172,6 +179,7 @@ export class LiveStatusRuntime {
         return;
       case "update_box":
         this.#count(effect.status.session, "updates");
+        this.#handle(effect.boxId).latest = effect.status;
         this.#withBox(effect.boxId, async (p) =>
           p.show(() => renderPost(effect.status, undefined, this.#renderContext)),
         );
@@ -223,7 +231,9 @@ export class LiveStatusRuntime {
     };
     this.#saveBox(record);
     const publisher = this.#publisher(effect.boxId, slot, generation, target, pendingPostId);
-    publisher.show(renderPost(effect.status, undefined, this.#renderContext));
+    const handle = this.#boxes.get(effect.boxId);
+    if (handle && !handle.latest) handle.latest = effect.status;
+    publisher.show(() => renderPost(handle?.latest ?? effect.status, undefined, this.#renderContext));
     return publisher;
   }
 
@@ -242,7 +252,7 @@ export class LiveStatusRuntime {
       boxId,
       pendingPostId,
       ...(postId !== undefined && { existingPostId: postId }),
-      ...(this.#o.minIntervalMs !== undefined && { minIntervalMs: this.#o.minIntervalMs }),
+      writeDue: (shown, lastWriteAt) => this.#writeDue(boxId, shown, lastWriteAt),
       ...(this.#o.random !== undefined && { random: this.#o.random }),
       log: this.#o.log,
       onPosted: (id) => this.#putBox(boxId, { postId: id }),
@@ -251,6 +261,24 @@ export class LiveStatusRuntime {
         this.#feedback(slot, { type: "box_gone", generation, reason });
       },
     });
+  }
+
+  /** When a box's pending state may be written: the edit policy, never sooner than `minIntervalMs`. */
+  #writeDue(boxId: string, shown: PostContent | undefined, lastWriteAt: number): number {
+    const floor = lastWriteAt + (this.#o.minIntervalMs ?? 1_000);
+    const next = this.#boxes.get(boxId)?.latest;
+    if (!next) return floor;
+    const due = writeDueAt(
+      {
+        shown: shown?.props.live_status as LiveStatusV1 | undefined,
+        next,
+        lastWriteAt,
+        now: this.#now(),
+        backlogMs: this.#o.backlogMs?.() ?? 0,
+      },
+      this.#o.editPolicy ?? DEFAULT_EDIT_POLICY,
+    );
+    return due === lastWriteAt ? due : Math.max(due, floor);
   }
 
   #finalize(slot: string, boxId: string, status: LiveStatusV1): void {

@@ -43,7 +43,14 @@ export interface ServiceConfig {
 }
 
 export type ConnectResult =
-  | { ok: true; client: MattermostClient; botUserId: string; botUsername?: string }
+  | {
+      ok: true;
+      client: MattermostClient;
+      botUserId: string;
+      botUsername?: string;
+      /** The token budget's backlog (`RateBudget.backlogMs`), for the edit policy. */
+      backlogMs?: () => number;
+    }
   /** `retry: false` for what waiting cannot fix (a refused token). Never holds the token. */
   | { ok: false; retry: boolean; reason: string };
 
@@ -281,7 +288,7 @@ export class LiveStatusService {
     }
     if (this.#state !== "connecting") return;
     if (result.ok) {
-      this.#run(cfg, result.client, result.botUserId, result.botUsername);
+      this.#run(cfg, result.client, result.botUserId, result.botUsername, result.backlogMs);
       return;
     }
     if (!result.retry) {
@@ -298,7 +305,13 @@ export class LiveStatusService {
     this.#cancels.push(this.#timers.after(wait, () => void this.#connect(attemptNo + 1).catch(() => {})));
   }
 
-  #run(cfg: ServiceConfig, client: MattermostClient, botUserId: string, botUsername?: string): void {
+  #run(
+    cfg: ServiceConfig,
+    client: MattermostClient,
+    botUserId: string,
+    botUsername?: string,
+    backlogMs?: () => number,
+  ): void {
     const ledger = this.#ledger;
     if (!ledger) return;
     const s = cfg.settings;
@@ -311,6 +324,7 @@ export class LiveStatusService {
       clock: this.#d.clock,
       log: this.#d.runtimeLog ?? this.#d.log,
       minIntervalMs: s.minEditIntervalMs,
+      ...(backlogMs && { backlogMs }),
     });
     const filter = isPassThrough(s) ? null : new SessionFilter(s);
     let recorder: EventRecorder | null = null;

@@ -37,7 +37,13 @@ export async function connectBot(account: MattermostAccount, o: ConnectOptions):
         throw new Error(`no answer within ${timeoutMs} ms`);
       }),
     ]);
-    return { ok: true, client, botUserId: me.id, botUsername: me.username };
+    return {
+      ok: true,
+      client,
+      botUserId: me.id,
+      botUsername: me.username,
+      backlogMs: () => budget.backlogMs(),
+    };
   } catch (error) {
     if (error instanceof MattermostApiError && (error.status === 401 || error.status === 403))
       return {
