@@ -4,7 +4,6 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { LegacySource } from "../adapters/legacy-files/legacy-source.ts";
 import { openClawConfigPath, readOpenClawMattermost } from "../adapters/legacy-files/openclaw-config.ts";
-import type { Logger } from "../runtime/box-publisher.ts";
 import type { Clock } from "../runtime/clock.ts";
 import { systemClock } from "../runtime/clock.ts";
 import { DEFAULT_CORE_CONFIG } from "../runtime/defaults.ts";
@@ -198,19 +197,20 @@ export async function watchCommand(argv: string[], io: CommandIo, deps: WatchDep
     log.info("watching", { home: args.home, ledger: args.ledger, sessions: source.sessions().length });
     deps.onStarted?.(source);
 
-    const lost = new AbortController();
-    const stop = AbortSignal.any([signal, lost.signal]);
-    const tending = tend({ runtime, owned, clock, log, stop, lost, tickMs: deps.tickMs ?? TICK_MS });
+    owned.lost.addEventListener("abort", () =>
+      log.error("the ledger lease was taken by another owner; stopping"),
+    );
+    const stop = AbortSignal.any([signal, owned.lost]);
+    const tending = tend({ runtime, owned, stop, clock, tickMs: deps.tickMs ?? TICK_MS });
     await source.run(stop);
     source.close();
     await tending;
 
-    const why = lost.signal.aborted
-      ? "the ledger lease was lost"
-      : `live-status watch stopped (${reasonOf(signal)})`;
+    const leaseLost = owned.lost.aborted;
+    const why = leaseLost ? "the ledger lease was lost" : `live-status watch stopped (${reasonOf(signal)})`;
     await runtime.stop(why);
     log.info("stopped", { reason: why, finalsNotLanded: runtime.finalsNotLanded() });
-    if (lost.signal.aborted) return EXIT.failed;
+    if (leaseLost) return EXIT.failed;
     return EXIT.ok;
   } finally {
     owned.close();
@@ -222,9 +222,7 @@ async function tend(o: {
   runtime: LiveStatusRuntime;
   owned: OwnedLedger;
   clock: Clock;
-  log: Logger;
   stop: AbortSignal;
-  lost: AbortController;
   tickMs: number;
 }): Promise<void> {
   while (!o.stop.aborted) {
@@ -234,11 +232,8 @@ async function tend(o: {
       return;
     }
     o.runtime.tick();
-    if (!o.owned.renew()) {
-      o.log.error("the ledger lease was taken by another owner; stopping");
-      o.lost.abort();
-      return;
-    }
+    // A lease taken by someone else aborts `owned.lost`, which ends the watch.
+    if (!o.owned.renew()) return;
   }
 }
 

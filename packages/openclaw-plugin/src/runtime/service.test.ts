@@ -4,52 +4,23 @@ import { join } from "node:path";
 import type { FakeMattermost } from "@live-status/fake-mattermost";
 import { startFakeMattermost } from "@live-status/fake-mattermost";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ManualTimers } from "../../test/support/manual-timers.ts";
 import { connectBot } from "../adapters/openclaw/connect-bot.ts";
 import { openLedger } from "../adapters/storage/index.ts";
 import type { LiveEvent } from "../core/events.ts";
 import type { Logger } from "./box-publisher.ts";
 import { systemClock } from "./clock.ts";
+import { HEARTBEAT_MS } from "./lease.ts";
 import {
   type ConnectResult,
   type LiveEventSource,
   LiveStatusService,
   type ServiceConfig,
   type ServiceDeps,
-  type Timers,
 } from "./service.ts";
 
 /** Real HTTP on a busy CI machine: give writes time to land. */
 const WAIT = { timeout: 5_000 };
-
-/** Timers that fire only when the test says so. */
-class ManualTimers implements Timers {
-  readonly pending: Array<{ ms: number; fn: () => void; repeat: boolean }> = [];
-  every(ms: number, fn: () => void) {
-    return this.#add({ ms, fn, repeat: true });
-  }
-  after(ms: number, fn: () => void) {
-    return this.#add({ ms, fn, repeat: false });
-  }
-  /** Runs every timer of that period once (one-shots are used up). */
-  fire(ms: number): number {
-    const due = this.pending.filter((t) => t.ms === ms);
-    for (const t of due) {
-      if (!t.repeat) this.pending.splice(this.pending.indexOf(t), 1);
-      t.fn();
-    }
-    return due.length;
-  }
-  periods(): number[] {
-    return this.pending.map((t) => t.ms);
-  }
-  #add(t: { ms: number; fn: () => void; repeat: boolean }) {
-    this.pending.push(t);
-    return () => {
-      const i = this.pending.indexOf(t);
-      if (i >= 0) this.pending.splice(i, 1);
-    };
-  }
-}
 
 /** A source that records attach/detach and lets the test push events. */
 class TestSource implements LiveEventSource {
@@ -171,7 +142,8 @@ describe("LiveStatusService", () => {
     await service.start(cfg);
     expect(service.state).toBe("running");
     expect(log.lines.filter((l) => l.startsWith("info started"))).toHaveLength(1);
-    expect(timers.periods().sort()).toEqual([30_000, 30_000]);
+    // The lease heartbeat and the watchdog tick.
+    expect(timers.periods().sort((a, b) => a - b)).toEqual([HEARTBEAT_MS, 30_000]);
     await vi.waitFor(() => expect(boxes(channel.id)).toHaveLength(1), WAIT);
     await service.stop();
   });
@@ -221,12 +193,12 @@ describe("LiveStatusService", () => {
     const standDown = second.log.lines.filter((l) => l.includes("standing down"));
     expect(standDown).toHaveLength(1);
     expect(standDown[0]).toMatch(/owned by watch:9@elsewhere \(pid 1 on test\) until .*Z/);
-    second.timers.fire(30_000);
+    second.timers.fire(HEARTBEAT_MS);
     await Promise.resolve();
     expect(second.log.lines.filter((l) => l.includes("standing down"))).toHaveLength(1);
 
     await first.service.stop();
-    second.timers.fire(30_000);
+    second.timers.fire(HEARTBEAT_MS);
     await vi.waitFor(() => expect(second.service.state).toBe("running"), WAIT);
     expect(second.log.lines).toContain("info the ledger lease is free again: taking over");
     await second.service.stop();
@@ -314,7 +286,7 @@ describe("LiveStatusService", () => {
     ledger.releaseLease("gateway:1@test");
     ledger.acquireLease({ owner: "thief", pid: 3, host: "h", acquiredAt: T, expiresAt: T + 1e6 }, T);
     ledger.close();
-    timers.fire(30_000);
+    timers.fire(HEARTBEAT_MS);
     expect(service.state).toBe("standing_down");
     expect(source.consumer).toBeNull();
     expect(log.lines).toContain("error lost the ledger lease to another owner; standing down");
@@ -330,7 +302,7 @@ describe("LiveStatusService", () => {
     expect(b.service.state).toBe("off");
     expect(b.log.lines.at(-1)).toMatch(/another Live Status service already runs in this process/);
     expect(a.service.state).toBe("running");
-    a.timers.fire(30_000);
+    a.timers.fire(HEARTBEAT_MS);
     expect(a.service.state).toBe("running");
     await a.service.stop();
   });

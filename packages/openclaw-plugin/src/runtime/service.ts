@@ -16,6 +16,8 @@ import type { Clock } from "./clock.ts";
 import { DEFAULT_CORE_CONFIG } from "./defaults.ts";
 import type { LineSink } from "./event-recorder.ts";
 import { EventRecorder } from "./event-recorder.ts";
+import type { LeaseIdentity, TakeLeaseResult } from "./lease.ts";
+import { HEARTBEAT_MS, LEASE_MS, takeLease } from "./lease.ts";
 import type { Ledger } from "./ledger.ts";
 import { LiveStatusRuntime } from "./runtime.ts";
 import type { FilterRules } from "./session-filter.ts";
@@ -45,12 +47,8 @@ export type ConnectResult =
   /** `retry: false` for what waiting cannot fix (a refused token). Never holds the token. */
   | { ok: false; retry: boolean; reason: string };
 
-export interface ServiceIdentity {
-  /** `gateway:<pid>@<host>`. */
-  owner: string;
-  pid: number;
-  host: string;
-}
+/** `owner` is `gateway:<pid>@<host>`. */
+export type ServiceIdentity = LeaseIdentity;
 
 /** Where normalized events come from (the hub). */
 export interface LiveEventSource {
@@ -94,7 +92,7 @@ export interface ServiceDeps {
    */
   isAlive?(pid: number): boolean;
   timers?: Timers;
-  /** Lease lifetime; renewed every `renewEveryMs`. Defaults 2 min and 30 s. */
+  /** Lease lifetime; renewed every `renewEveryMs`. Defaults LEASE_MS and HEARTBEAT_MS (lease.ts). */
   leaseMs?: number;
   renewEveryMs?: number;
   /** Watchdog period. Default 30 s. */
@@ -202,29 +200,27 @@ export class LiveStatusService {
     await this.#connect(0);
   }
 
-  #takeLease(retried = false): boolean {
+  #takeLease(): boolean {
     const ledger = this.#ledger;
     const cfg = this.#cfg;
     if (!ledger || !cfg) return false;
-    const { owner, pid, host } = this.#d.identity;
-    const now = this.#d.clock.now();
-    let result: ReturnType<Ledger["acquireLease"]>;
+    let result: TakeLeaseResult;
     try {
-      result = ledger.acquireLease(
-        { owner, pid, host, acquiredAt: now, expiresAt: now + this.#leaseMs() },
-        now,
-      );
+      result = takeLease(ledger, this.#d.identity, this.#d.clock.now(), {
+        leaseMs: this.#leaseMs(),
+        ...(this.#d.isAlive && { isAlive: this.#d.isAlive }),
+      });
     } catch (error) {
       this.#d.log.error("cannot take the ledger lease", { error: describe(error) });
       return false;
     }
-    if (result.ok) return true;
-    const h = result.holder;
-    if (!retried && this.#holderIsGone(h)) {
-      this.#d.log.warn(`the ledger lease of ${h.owner} is stale (pid ${h.pid} is gone): taking over`);
-      attempt(() => ledger.releaseLease(h.owner));
-      return this.#takeLease(true);
+    if (result.ok) {
+      const gone = result.tookOverFrom;
+      if (gone)
+        this.#d.log.warn(`the ledger lease of ${gone.owner} is stale (pid ${gone.pid} is gone): taking over`);
+      return true;
     }
+    const h = result.holder;
     if (!this.#standDownAnnounced) {
       this.#standDownAnnounced = true;
       this.#d.log.warn(
@@ -232,16 +228,6 @@ export class LiveStatusService {
       );
     }
     return false;
-  }
-
-  #holderIsGone(holder: { pid: number; host: string }): boolean {
-    const { pid, host } = this.#d.identity;
-    if (!this.#d.isAlive || holder.host !== host || holder.pid === pid) return false;
-    try {
-      return !this.#d.isAlive(holder.pid);
-    } catch {
-      return false;
-    }
   }
 
   #renewLease(): void {
@@ -416,11 +402,11 @@ export class LiveStatusService {
   }
 
   #leaseMs(): number {
-    return this.#d.leaseMs ?? 120_000;
+    return this.#d.leaseMs ?? LEASE_MS;
   }
 
   #renewEveryMs(): number {
-    return this.#d.renewEveryMs ?? 30_000;
+    return this.#d.renewEveryMs ?? HEARTBEAT_MS;
   }
 }
 
