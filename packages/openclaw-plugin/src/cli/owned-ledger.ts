@@ -5,6 +5,7 @@ import type { Clock } from "../runtime/clock.ts";
 import type { LeaseIdentity } from "../runtime/lease.ts";
 import { HEARTBEAT_MS, LEASE_MS, takeLease } from "../runtime/lease.ts";
 import type { Ledger } from "../runtime/ledger.ts";
+import { LedgerStorageError } from "../runtime/ledger.ts";
 import type { Timers } from "../runtime/service.ts";
 import { realTimers } from "../runtime/service.ts";
 import { UsageError } from "./io.ts";
@@ -14,9 +15,14 @@ export interface OwnedLedger {
   owner: string;
   /** Aborted once another owner holds the lease (found by a heartbeat or `renew`). */
   lost: AbortSignal;
-  /** Extends the lease; false when another owner took it meanwhile. */
+  /** Aborted, with the LedgerStorageError as reason, once the ledger's storage failed. */
+  failed: AbortSignal;
+  /** Marks the ledger as failed (the runtime found a storage fault); the first fault wins. */
+  fail(error: LedgerStorageError): void;
+  /** Extends the lease; false when another owner took it meanwhile. A storage fault aborts `failed`. */
   renew(): boolean;
-  /** Stops the heartbeat, releases the lease and closes the ledger. */
+  /** Stops the heartbeat, releases the lease and closes the ledger. Never throws: on a failed disk the
+   * release may not land, and then the next owner of this host takes over because this pid is gone. */
   close(): void;
 }
 
@@ -25,8 +31,6 @@ export interface OwnedLedgerOptions {
   identity?: LeaseIdentity;
   isAlive?: (pid: number) => boolean;
   timers?: Timers;
-  /** Told when a heartbeat could not be written (the lease may lapse). */
-  onHeartbeatError?: (error: unknown) => void;
 }
 
 /**
@@ -45,6 +49,7 @@ export function openOwnedLedger(
   try {
     ledger = openLedger(path);
   } catch (error) {
+    if (error instanceof LedgerStorageError) throw error;
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   const who = o.identity ?? {
@@ -52,7 +57,13 @@ export function openOwnedLedger(
     pid: process.pid,
     host: hostname(),
   };
-  const lease = takeLease(ledger, who, clock.now(), { isAlive: o.isAlive ?? isProcessAlive });
+  let lease: ReturnType<typeof takeLease>;
+  try {
+    lease = takeLease(ledger, who, clock.now(), { isAlive: o.isAlive ?? isProcessAlive });
+  } catch (error) {
+    quietly(() => ledger.close());
+    throw error;
+  }
   if (!lease.ok) {
     ledger.close();
     const { holder } = lease;
@@ -61,31 +72,49 @@ export function openOwnedLedger(
     );
   }
   const lost = new AbortController();
+  const failed = new AbortController();
+  const fail = (error: LedgerStorageError) => {
+    if (!failed.signal.aborted) failed.abort(error);
+  };
   const renew = (): boolean => {
     if (lost.signal.aborted) return false;
-    if (ledger.renewLease(who.owner, clock.now() + LEASE_MS)) return true;
+    try {
+      if (ledger.renewLease(who.owner, clock.now() + LEASE_MS)) return true;
+    } catch (error) {
+      // A failed disk is not a lost lease: `failed` tells the command, which stops.
+      if (!(error instanceof LedgerStorageError)) throw error;
+      fail(error);
+      return true;
+    }
     lost.abort("the ledger lease was taken by another owner");
     return false;
   };
   const stopHeartbeat = (o.timers ?? realTimers).every(HEARTBEAT_MS, () => {
     try {
       renew();
-    } catch (error) {
-      o.onHeartbeatError?.(error);
+    } catch {
+      // Not a storage fault: a bug the next heartbeat may not repeat; the lease outlasts one miss.
     }
   });
   return {
     ledger,
     owner: who.owner,
     lost: lost.signal,
+    failed: failed.signal,
+    fail,
     renew,
     close: () => {
       stopHeartbeat();
-      try {
-        ledger.releaseLease(who.owner);
-      } finally {
-        ledger.close();
-      }
+      quietly(() => ledger.releaseLease(who.owner));
+      quietly(() => ledger.close());
     },
   };
+}
+
+function quietly(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // Letting go of a failed ledger: the fault was reported where it was found.
+  }
 }

@@ -25,8 +25,8 @@ Options:
   --rate-per-sec N       Mattermost requests per second for the token (default 5, burst 5)
   --json                 print a JSON summary on stdout
   --quiet                no info lines on stderr
-Exit: 0 ok, 1 a final state could not be written, 2 usage or configuration error, 3 bad input lines,
-130 stopped by SIGINT/SIGTERM (live boxes are finalized as interrupted first).`;
+Exit: 0 ok, 1 a final state could not be written or the ledger's storage failed, 2 usage or configuration
+error, 3 bad input lines, 130 stopped by SIGINT/SIGTERM (live boxes are finalized as interrupted first).`;
 
 interface ReplayArgs {
   file: string;
@@ -119,23 +119,27 @@ export async function replayCommand(argv: string[], io: CommandIo): Promise<numb
       botUserId: connection.botUserId,
       clock,
       log,
+      onStorageFault: owned.fail,
     });
     runtime.restore();
+    const stop = io.signal ? AbortSignal.any([io.signal, owned.failed]) : owned.failed;
     await playEvents(events, {
       runtime,
       clock,
       io: connection.io,
       speed: args.speed,
       sleep: (ms) => systemClock.sleep(ms, io.signal).catch(() => undefined),
-      ...(io.signal && { signal: io.signal }),
+      signal: stop,
       onEvent: () => owned.renew(),
     });
     const interrupted = io.signal?.aborted === true;
+    const storage = owned.failed.aborted ? (owned.failed.reason as Error) : null;
     if (interrupted)
       log.warn(`stopped by ${String(io.signal?.reason ?? "signal")}: live boxes end as interrupted`);
+    else if (storage) io.stderr(`live-status replay: ${storage.message}; live boxes end as interrupted\n`);
     await finishPlay(
       { runtime, clock, io: connection.io },
-      interrupted ? "replay stopped" : "replay input ended",
+      interrupted ? "replay stopped" : storage ? "the ledger failed" : "replay input ended",
     );
 
     const sessions = runtime.summary();
@@ -158,6 +162,7 @@ export async function replayCommand(argv: string[], io: CommandIo): Promise<numb
     if (args.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else io.stdout(humanSummary(summary));
     if (interrupted) return EXIT.interrupted;
+    if (storage) return EXIT.failed;
     if (badLines > 0) return EXIT.badInput;
     return finalsLost > 0 ? EXIT.failed : EXIT.ok;
   } finally {

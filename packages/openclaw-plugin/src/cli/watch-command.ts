@@ -38,8 +38,8 @@ Options:
                          route in sessions.json; off by default because two DMs within one poll can
                          carry the wrong route (prefer session.dmScope: per-peer)
   --quiet                no info lines on stderr
-Exit: 0 stopped by a signal, 1 Mattermost unreachable or lease lost, 2 usage or configuration error,
-or another owner holds the ledger.`;
+Exit: 0 stopped by a signal, 1 Mattermost unreachable, lease lost or the ledger's storage failed,
+2 usage or configuration error, or another owner holds the ledger.`;
 
 const TICK_MS = 30_000;
 
@@ -182,6 +182,7 @@ export async function watchCommand(argv: string[], io: CommandIo, deps: WatchDep
       botUserId: connection.botUserId,
       clock,
       log,
+      onStorageFault: owned.fail,
     });
     runtime.restore();
     const source = new LegacySource({
@@ -200,17 +201,23 @@ export async function watchCommand(argv: string[], io: CommandIo, deps: WatchDep
     owned.lost.addEventListener("abort", () =>
       log.error("the ledger lease was taken by another owner; stopping"),
     );
-    const stop = AbortSignal.any([signal, owned.lost]);
+    const stop = AbortSignal.any([signal, owned.lost, owned.failed]);
     const tending = tend({ runtime, owned, stop, clock, tickMs: deps.tickMs ?? TICK_MS });
     await source.run(stop);
     source.close();
     await tending;
 
     const leaseLost = owned.lost.aborted;
-    const why = leaseLost ? "the ledger lease was lost" : `live-status watch stopped (${reasonOf(signal)})`;
+    const storage = owned.failed.aborted ? (owned.failed.reason as Error) : null;
+    if (storage) io.stderr(`live-status watch: ${storage.message}; live boxes end as interrupted\n`);
+    const why = storage
+      ? "the ledger failed"
+      : leaseLost
+        ? "the ledger lease was lost"
+        : `live-status watch stopped (${reasonOf(signal)})`;
     await runtime.stop(why);
     log.info("stopped", { reason: why, finalsNotLanded: runtime.finalsNotLanded() });
-    if (leaseLost) return EXIT.failed;
+    if (leaseLost || storage) return EXIT.failed;
     return EXIT.ok;
   } finally {
     owned.close();

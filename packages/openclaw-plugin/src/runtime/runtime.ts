@@ -19,6 +19,7 @@ import type { BoxTarget, GoneReason, Logger, RenderedPost } from "./box-publishe
 import { BoxPublisher } from "./box-publisher.ts";
 import type { Clock } from "./clock.ts";
 import type { BoxRecord, Ledger, SlotRecord } from "./ledger.ts";
+import { LedgerStorageError } from "./ledger.ts";
 import { isSlotState } from "./slot-snapshot.ts";
 
 export interface RuntimeOptions {
@@ -34,6 +35,11 @@ export interface RuntimeOptions {
   persistIntervalMs?: number;
   newId?: () => string;
   random?: () => number;
+  /**
+   * Told once when the ledger's storage fails (disk full, read-only, corrupted). The runtime goes on
+   * writing boxes from memory; the owner should stop it (boxes end interrupted) and report the fault.
+   */
+  onStorageFault?: (error: LedgerStorageError) => void;
 }
 
 export interface SessionSummary {
@@ -62,6 +68,7 @@ export class LiveStatusRuntime {
   readonly #summary = new Map<string, SessionSummary>();
   #lastPersistAt = Number.NEGATIVE_INFINITY;
   #finalsNotLanded = 0;
+  #storageFault: LedgerStorageError | null = null;
 
   constructor(o: RuntimeOptions) {
     this.#o = o;
@@ -335,12 +342,17 @@ export class LiveStatusRuntime {
     try {
       this.#o.ledger.putBox(record);
     } catch (error) {
-      this.#o.log.error("ledger write failed for a box", { boxId: record.boxId, error: describe(error) });
+      this.#ledgerFailed(error, "ledger write failed for a box", { boxId: record.boxId });
     }
   }
 
   #putBox(boxId: string, patch: Partial<Pick<BoxRecord, "postId" | "state">>): void {
-    const current = this.#boxes.get(boxId)?.record ?? this.#o.ledger.getBox(boxId);
+    let current = this.#boxes.get(boxId)?.record;
+    try {
+      current ??= this.#o.ledger.getBox(boxId);
+    } catch (error) {
+      this.#ledgerFailed(error, "ledger read failed for a box", { boxId });
+    }
     if (!current) return;
     this.#saveBox({ ...current, ...patch, version: current.version + 1, updatedAt: this.#now() });
   }
@@ -368,7 +380,7 @@ export class LiveStatusRuntime {
     try {
       this.#o.ledger.putBatch({ slots: records });
     } catch (error) {
-      this.#o.log.error("ledger write failed for slots", { slots: slots.join(","), error: describe(error) });
+      this.#ledgerFailed(error, "ledger write failed for slots", { slots: slots.join(",") });
     }
   }
 
@@ -387,6 +399,18 @@ export class LiveStatusRuntime {
       ...(lastTransition && { lastTransition }),
       updatedAt: this.#now(),
     };
+  }
+
+  /** A storage fault is reported once (the owner decides what to do); anything else is logged. */
+  #ledgerFailed(error: unknown, what: string, fields: Record<string, unknown>): void {
+    if (!(error instanceof LedgerStorageError)) {
+      this.#o.log.error(what, { ...fields, error: describe(error) });
+      return;
+    }
+    if (this.#storageFault) return;
+    this.#storageFault = error;
+    if (this.#o.onStorageFault) this.#o.onStorageFault(error);
+    else this.#o.log.error(error.message);
   }
 
   #track(task: Promise<unknown>): void {

@@ -5,6 +5,7 @@ import type { FakeMattermost } from "@live-status/fake-mattermost";
 import { startFakeMattermost } from "@live-status/fake-mattermost";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ManualTimers } from "../../test/support/manual-timers.ts";
+import { corruptTable, fillableDisk } from "../../test/support/storage-faults.ts";
 import { connectBot } from "../adapters/openclaw/connect-bot.ts";
 import { openLedger } from "../adapters/storage/index.ts";
 import type { LiveEvent } from "../core/events.ts";
@@ -87,6 +88,7 @@ function setup(
     connect?: ServiceDeps["connect"];
     source?: TestSource;
     isAlive?: (pid: number) => boolean;
+    openLedger?: ServiceDeps["openLedger"];
   } = {},
 ) {
   const log = logs();
@@ -106,7 +108,7 @@ function setup(
           { accountId: "default", baseUrl: fake.url, botToken: fake.botToken },
           { clock: systemClock, ratePerSec: rate },
         )),
-    openLedger: (path) => openLedger(path),
+    openLedger: o.openLedger ?? ((path) => openLedger(path)),
     timers,
     retryMs: { first: 2_000, max: 8_000 },
   });
@@ -312,5 +314,57 @@ describe("LiveStatusService", () => {
     await service.start({ ...cfg, ledgerPath: join(dir, "not-a-dir\0", "ledger.sqlite") });
     expect(service.state).toBe("off");
     expect(log.lines[0]).toMatch(/^error cannot open the ledger .*Live Status stays off/);
+  });
+});
+
+describe("LiveStatusService on a failing disk", () => {
+  it("ends live boxes as interrupted with one error line saying what to do, and stays off without throwing", async () => {
+    const channel = fake.addChannel("O", "town");
+    const a = `agent:main:mattermost:channel:${channel.id}`;
+    let disk = { full: false };
+    const { service, log, source, cfg } = setup({
+      openLedger: (path) => {
+        const fillable = fillableDisk(openLedger(path), path);
+        disk = fillable.disk;
+        return fillable.ledger;
+      },
+    });
+    await service.start(cfg);
+    for (const e of startRun(a, "r1")) source.push(e);
+    await vi.waitFor(() => expect(stateOf(boxes(channel.id)[0])).toBe("running"), WAIT);
+
+    disk.full = true;
+    source.push(ev(a, { type: "run_end", runId: "r1", outcome: "ok" }));
+    const second = `agent:main:mattermost:channel:${fake.addChannel("O", "hall").id}`;
+    for (const e of startRun(second, "r2")) source.push(e);
+
+    await vi.waitFor(() => expect(service.state).toBe("off"), WAIT);
+    const errors = log.lines.filter((l) => l.startsWith("error"));
+    expect(errors).toEqual([
+      `error the disk holding the ledger ${cfg.ledgerPath} is full: free space there, then start Live Status again; live boxes end as interrupted and Live Status stays off until the gateway or plugin restarts`,
+    ]);
+    expect(source.dropping).toBe(true);
+    const states = fake.posts().map((p) => stateOf(p));
+    expect(states).not.toContain("running");
+    expect(states).toContain("done");
+    expect(() =>
+      source.push(ev(a, { type: "run_start", runId: "r3", trigger: { kind: "user" } })),
+    ).not.toThrow();
+  });
+
+  it("stays off with one line when the ledger is corrupted at start", async () => {
+    const { service, log, cfg } = setup();
+    await service.start(cfg);
+    await service.stop();
+    corruptTable(cfg.ledgerPath, "slots");
+
+    const again = setup();
+    await again.service.start(cfg);
+
+    expect(again.service.state).toBe("off");
+    expect(again.log.lines.filter((l) => l.startsWith("error"))).toEqual([
+      expect.stringMatching(/^error the ledger .* is corrupted: move it aside .*Live Status stays off/),
+    ]);
+    expect(log.lines.filter((l) => l.startsWith("error"))).toEqual([]);
   });
 });

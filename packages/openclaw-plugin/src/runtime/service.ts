@@ -19,6 +19,7 @@ import { EventRecorder } from "./event-recorder.ts";
 import type { LeaseIdentity, TakeLeaseResult } from "./lease.ts";
 import { HEARTBEAT_MS, LEASE_MS, takeLease } from "./lease.ts";
 import type { Ledger } from "./ledger.ts";
+import { LedgerStorageError } from "./ledger.ts";
 import { LiveStatusRuntime } from "./runtime.ts";
 import type { FilterRules } from "./session-filter.ts";
 import { isPassThrough, SessionFilter } from "./session-filter.ts";
@@ -184,6 +185,7 @@ export class LiveStatusService {
 
   async #acquireAndConnect(): Promise<void> {
     if (!this.#takeLease()) {
+      if (this.#state === "off") return;
       this.#state = "standing_down";
       this.#d.source.dropUntilAttached();
       this.#cancels.push(
@@ -211,7 +213,8 @@ export class LiveStatusService {
         ...(this.#d.isAlive && { isAlive: this.#d.isAlive }),
       });
     } catch (error) {
-      this.#d.log.error("cannot take the ledger lease", { error: describe(error) });
+      if (error instanceof LedgerStorageError) this.#off(error.message);
+      else this.#d.log.error("cannot take the ledger lease", { error: describe(error) });
       return false;
     }
     if (result.ok) {
@@ -237,6 +240,10 @@ export class LiveStatusService {
     try {
       renewed = ledger.renewLease(this.#d.identity.owner, this.#d.clock.now() + this.#leaseMs());
     } catch (error) {
+      if (error instanceof LedgerStorageError) {
+        void this.#storageFailed(error);
+        return;
+      }
       this.#d.log.error("cannot renew the ledger lease", { error: describe(error) });
     }
     if (renewed) return;
@@ -294,6 +301,7 @@ export class LiveStatusService {
       clock: this.#d.clock,
       log: this.#d.runtimeLog ?? this.#d.log,
       minIntervalMs: s.minEditIntervalMs,
+      onStorageFault: (error) => void this.#storageFailed(error),
     });
     const filter = isPassThrough(s) ? null : new SessionFilter(s);
     let recorder: EventRecorder | null = null;
@@ -319,6 +327,11 @@ export class LiveStatusService {
     try {
       runtime.restore();
     } catch (error) {
+      if (error instanceof LedgerStorageError) {
+        attachment.detach();
+        this.#off(error.message);
+        return;
+      }
       this.#d.log.error("restoring boxes from the ledger failed; starting fresh", { error: describe(error) });
     }
     recorder = this.#openRecorder(cfg);
@@ -381,6 +394,19 @@ export class LiveStatusService {
     } catch (error) {
       this.#d.log.warn("recordEvents: closing the file failed", { error: describe(error) });
     }
+  }
+
+  /**
+   * The ledger's disk failed while running: nothing more is durable, so end live boxes as interrupted
+   * (they still reach Mattermost from memory), let go of the lease and stay off, with one error line.
+   */
+  async #storageFailed(error: LedgerStorageError): Promise<void> {
+    if (this.#state !== "running" && this.#state !== "connecting") return;
+    this.#d.log.error(
+      `${error.message}; live boxes end as interrupted and Live Status stays off until the gateway or plugin restarts`,
+    );
+    await this.stop("the ledger failed");
+    this.#state = "off";
   }
 
   /** Gives up for this start: logs why once, drops events, lets go of the ledger. */
