@@ -38,7 +38,8 @@ Options:
                          route in sessions.json; off by default because two DMs within one poll can
                          carry the wrong route (prefer session.dmScope: per-peer)
   --quiet                no info lines on stderr
-Exit: 0 stopped by a signal, 1 Mattermost unreachable, lease lost or the ledger's storage failed,
+An unreachable Mattermost is tried again with growing pauses (1 s doubling to 15 s) until it answers.
+Exit: 0 stopped by a signal, 1 stopped before Mattermost answered, lease lost or the ledger's storage failed,
 2 usage or configuration error, or another owner holds the ledger.`;
 
 const TICK_MS = 30_000;
@@ -170,10 +171,15 @@ export async function watchCommand(argv: string[], io: CommandIo, deps: WatchDep
   const log = consoleLogger(io.stderr, { quiet: args.quiet });
   for (const note of notes) log[note.level](note.msg, note.fields);
   const clock = deps.clock ?? systemClock;
-  const connection = await connectMattermost(args.url, args.token);
+  const signal = io.signal ?? new AbortController().signal;
+  // Like the plugin, watch waits for Mattermost as long as it takes (until stopped).
+  const connection = await connectMattermost(args.url, args.token, undefined, {
+    waitMs: Number.POSITIVE_INFINITY,
+    log,
+    signal,
+  });
   const owned = openOwnedLedger(args.ledger, "watch", clock);
   const { ledger } = owned;
-  const signal = io.signal ?? new AbortController().signal;
   try {
     const runtime = new LiveStatusRuntime({
       config: DEFAULT_CORE_CONFIG,

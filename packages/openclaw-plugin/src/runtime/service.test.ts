@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { FakeMattermost } from "@live-status/fake-mattermost";
 import { startFakeMattermost } from "@live-status/fake-mattermost";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { freePort } from "../../test/support/free-port.ts";
 import { ManualTimers } from "../../test/support/manual-timers.ts";
 import { corruptTable, fillableDisk } from "../../test/support/storage-faults.ts";
 import { connectBot } from "../adapters/openclaw/connect-bot.ts";
@@ -131,6 +132,9 @@ function startRun(session: string, runId: string): LiveEvent[] {
   ];
 }
 
+/** The service's own lines, without the runtime's per-transition ones. */
+const serviceLines = (lines: string[]) => lines.filter((l) => !l.includes(" → "));
+
 const boxes = (channelId: string) => fake.postsIn(channelId).filter((p) => p.type === "custom_live_status");
 const stateOf = (post: { props: Record<string, unknown> } | undefined) =>
   (post?.props.live_status as { state?: string } | undefined)?.state;
@@ -249,7 +253,7 @@ describe("LiveStatusService", () => {
     await service.start(cfg);
     expect(service.state).toBe("connecting");
     expect(log.lines).toEqual([
-      "warn cannot reach Mattermost at http://x: ECONNREFUSED; retrying in 2 s (events are kept meanwhile)",
+      "warn cannot reach Mattermost at http://x: ECONNREFUSED; trying again with growing pauses (2 s up to 8 s), events are kept meanwhile",
     ]);
     for (const e of startRun(session, "r1")) source.push(e);
     expect(timers.fire(2_000)).toBe(1);
@@ -257,8 +261,43 @@ describe("LiveStatusService", () => {
     expect(timers.fire(4_000)).toBe(1);
     await vi.waitFor(() => expect(service.state).toBe("running"), WAIT);
     expect(log.lines.at(-1)).toMatch(/^info started after \d+ s unreachable: posting as bot/);
+    expect(serviceLines(log.lines)).toHaveLength(2);
     await vi.waitFor(() => expect(boxes(channel.id)).toHaveLength(1), WAIT);
     await service.stop();
+  });
+
+  it("waits for a Mattermost started late with one log line, keeping the runs that began meanwhile", async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const { service, log, timers, source, cfg } = setup({
+      connect: (rate) =>
+        connectBot(
+          { accountId: "default", baseUrl: url, botToken: "late-token" },
+          { clock: systemClock, ratePerSec: rate },
+        ),
+    });
+    await service.start(cfg);
+    expect(service.state).toBe("connecting");
+    expect(timers.fire(2_000)).toBe(1);
+    await vi.waitFor(() => expect(timers.periods()).toContain(4_000), WAIT);
+
+    const late = await startFakeMattermost({ port, botToken: "late-token" });
+    try {
+      const channel = late.addChannel("O", "town");
+      for (const e of startRun(`agent:main:mattermost:channel:${channel.id}`, "r1")) source.push(e);
+      expect(timers.fire(4_000)).toBe(1);
+      await vi.waitFor(() => expect(service.state).toBe("running"), WAIT);
+      await vi.waitFor(() => expect(late.postsIn(channel.id)).toHaveLength(1), WAIT);
+      expect(serviceLines(log.lines)).toEqual([
+        expect.stringMatching(
+          new RegExp(`^warn cannot reach Mattermost at ${url}: .*; trying again with growing pauses`),
+        ),
+        expect.stringMatching(/^info started after \d+ s unreachable: posting as bot/),
+      ]);
+      await service.stop();
+    } finally {
+      await late.close();
+    }
   });
 
   it("stays off with one clear line when the token is refused, and frees the lease", async () => {

@@ -281,11 +281,13 @@ export class LiveStatusService {
     }
     const retry = this.#d.retryMs ?? { first: 2_000, max: 60_000 };
     const wait = Math.min(retry.max, retry.first * 2 ** Math.min(attemptNo, 20));
-    const line = `${result.reason}; retrying in ${Math.round(wait / 1000)} s (events are kept meanwhile)`;
+    // One line for the whole outage; "started after N s unreachable" closes it.
     if (this.#unreachableSince === null) {
       this.#unreachableSince = this.#d.clock.now();
-      this.#d.log.warn(line);
-    } else this.#d.log.info(line);
+      this.#d.log.warn(
+        `${result.reason}; trying again with growing pauses (${seconds(retry.first)} s up to ${seconds(retry.max)} s), events are kept meanwhile`,
+      );
+    }
     this.#cancels.push(this.#timers.after(wait, () => void this.#connect(attemptNo + 1).catch(() => {})));
   }
 
@@ -448,6 +450,10 @@ async function withinTime(work: Promise<unknown>, ms: number, clock: Clock): Pro
   } finally {
     abort.abort();
   }
+}
+
+function seconds(ms: number): number {
+  return Math.round(ms / 1000);
 }
 
 function attempt(fn: () => void): void {
