@@ -5,18 +5,15 @@ import type { LiveStatusV1 } from "@live-status/contract";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Wire } from "../../test/support/publisher-harness.ts";
 import { startWire } from "../../test/support/publisher-harness.ts";
+import { testRuntime } from "../../test/support/runtime-harness.ts";
 import { openLedger } from "../adapters/storage/index.ts";
 import { slotKey } from "../core/conversation.ts";
 import type { LiveEvent } from "../core/events.ts";
-import type { Logger } from "./box-publisher.ts";
-import { DEFAULT_CORE_CONFIG } from "./defaults.ts";
 import type { Ledger } from "./ledger.ts";
-import { LiveStatusRuntime } from "./runtime.ts";
 
 let wire: Wire;
 let dir: string;
 let ledger: Ledger;
-const log: Logger = { info() {}, warn() {}, error() {} };
 
 beforeEach(async () => {
   wire = await startWire();
@@ -30,18 +27,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function runtime(maxIdleSlots: number) {
-  return new LiveStatusRuntime({
-    config: DEFAULT_CORE_CONFIG,
-    ledger,
-    client: wire.client,
-    botUserId: wire.fake.botUserId,
-    clock: wire.clock,
-    log,
-    random: () => 0.5,
-    maxIdleSlots,
-  });
-}
+const runtime = (maxIdleSlots: number) => testRuntime(wire, ledger, { maxIdleSlots });
 
 const ev = (session: string, body: Record<string, unknown>) =>
   ({ v: 1, ts: wire.clock.now(), session, ...body }) as LiveEvent;
