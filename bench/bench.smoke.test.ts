@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runEditLatency } from "./edit-latency.ts";
 import { runManySessions } from "./many-sessions.ts";
+import { runSoak } from "./soak.ts";
 import { runTurnWrites } from "./turn-writes.ts";
 
 // Tiny runs so the benchmark scripts keep working; no timing is asserted, only counts.
@@ -30,5 +31,17 @@ describe("publisher benchmarks (smoke size)", () => {
     expect(result.events).toBe(6 * (2 * 5 + 1));
     // The pipeline never sends more than the budget allows (burst + rate × window).
     expect(result.requests.max1s.sent).toBeLessThanOrEqual(result.requests.max1s.bound);
+  }, 60_000);
+
+  it("soaks runs over more sessions than are kept in memory, forgetting finished boxes and slots", async () => {
+    const result = await runSoak({ runs: 1_200, sessions: 1_100, every: 600 });
+    expect(result.points.map((p) => [p.runs, p.slotsInMemory, p.boxesInMemory])).toEqual([
+      [600, 600, 0],
+      [1_200, 1_000, 0],
+    ]);
+    expect(result.posts).toMatchObject({ created: 1_200, edited: 1_200 });
+    // Sessions 0..99 came back after being forgotten: each buried box was removed.
+    expect(result.posts.deleted).toBe(100);
+    expect(result.errors).toBe(0);
   }, 60_000);
 });
