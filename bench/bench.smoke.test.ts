@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { runEditLatency } from "./edit-latency.ts";
 import { runLongTurns } from "./long-turns.ts";
 import { runManySessions } from "./many-sessions.ts";
+import { runSoak } from "./soak.ts";
 import { runTurnWrites } from "./turn-writes.ts";
 
 // Tiny runs so the benchmark scripts keep working; no timing is asserted, only counts.
@@ -39,5 +40,17 @@ describe("publisher benchmarks (smoke size)", () => {
     expect(run?.eventTime.toolsVisible).toBe(run?.tools);
     expect(run?.tools).toBe(12);
     expect(run?.replay.writes).toBeLessThanOrEqual(8);
+  }, 60_000);
+
+  it("soaks runs over more sessions than are kept in memory, forgetting finished boxes and slots", async () => {
+    const result = await runSoak({ runs: 1_200, sessions: 1_100, every: 600 });
+    expect(result.points.map((p) => [p.runs, p.slotsInMemory, p.boxesInMemory])).toEqual([
+      [600, 600, 0],
+      [1_200, 1_000, 0],
+    ]);
+    expect(result.posts).toMatchObject({ created: 1_200, edited: 1_200 });
+    // Sessions 0..99 came back after being forgotten: each buried box was removed.
+    expect(result.posts.deleted).toBe(100);
+    expect(result.errors).toBe(0);
   }, 60_000);
 });

@@ -121,6 +121,8 @@ export interface FakeMattermostOptions {
   deleteMissingPostStatus?: 403 | 404;
   /** Server version reported in the WebSocket `hello` and `X-Version-Id`. */
   serverVersion?: string;
+  /** Port on 127.0.0.1; 0 (any free port) by default. A fixed one lets a test start the server late. */
+  port?: number;
 }
 
 /** Scripted faults; each applies to the next matching request(s), `count` defaults to 1. */

@@ -10,10 +10,10 @@ import { buildWebapp, PACKAGE_DIR } from "../scripts/build.ts";
 import { browserTestsRun, collectConsoleProblems, launchChromium } from "./chromium.ts";
 import { busyRun, status, T0, tool } from "./fixtures.ts";
 
-// The committed screenshots are refreshed on request only, so a test run leaves the tree clean.
+// The committed screenshots are refreshed on request only; a test run writes to the gitignored .tmp/.
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
   ? resolve(PACKAGE_DIR, "../../docs/screenshots")
-  : join(tmpdir(), "live-status-webapp-screenshots");
+  : resolve(PACKAGE_DIR, "../../.tmp/screenshots/webapp");
 const NOW = T0 + 65_000;
 
 const runs = browserTestsRun("the webapp browser test");

@@ -1,3 +1,4 @@
+import { LedgerError } from "../runtime/ledger.ts";
 import type { CommandIo } from "./io.ts";
 import { EXIT, UsageError } from "./io.ts";
 import { ConnectionError } from "./mattermost-connection.ts";
@@ -44,7 +45,8 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       io.stderr(`live-status ${name}: ${error.message}\n`);
       return EXIT.usage;
     }
-    if (error instanceof ConnectionError) {
+    // Ledger errors carry their own advice; a stack trace would only hide it.
+    if (error instanceof ConnectionError || error instanceof LedgerError) {
       io.stderr(`live-status ${name}: ${error.message}\n`);
       return EXIT.failed;
     }

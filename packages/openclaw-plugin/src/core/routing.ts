@@ -1,7 +1,7 @@
 /**
  * Routing: which Mattermost conversation a session's box lives in. Pure functions over OpenClaw
  * session keys, normalized `route` events and stored delivery contexts. The key shapes are listed in
- * docs/design/openclaw-integration.md.
+ * docs/design/openclaw-integration.md, "Session keys and routes".
  */
 import type { Conversation } from "./conversation.ts";
 

@@ -99,6 +99,7 @@ export type LedgerErrorCode =
   | "unreadable"
   | "schema_too_new"
   | "migration_failed"
+  | "storage"
   | "closed";
 
 /** Base of every ledger error; branch on `code`, never on message text. */
@@ -149,6 +150,34 @@ export class LedgerOpenError extends LedgerError {
   ) {
     super(code, message, options);
     this.name = "LedgerOpenError";
+    this.file = file;
+  }
+}
+
+/** What went wrong with the disk under the ledger. */
+export type StorageFault = "full" | "read_only" | "corrupt" | "io";
+
+const FAULT_ADVICE: Record<StorageFault, (file: string) => string> = {
+  full: (f) => `the disk holding the ledger ${f} is full: free space there, then start Live Status again`,
+  read_only: (f) =>
+    `the ledger ${f} or its directory is read-only: make both writable by this user, then start Live Status again`,
+  corrupt: (f) =>
+    `the ledger ${f} is corrupted: move it aside (live-status status --ledger shows what can still be read), then start Live Status again with a fresh ledger`,
+  io: (f) =>
+    `the disk failed reading or writing the ledger ${f}: check the disk, then start Live Status again`,
+};
+
+/**
+ * The storage under the ledger failed (disk full, read-only, corrupted, I/O error). The message is the
+ * one line an operator needs: what happened and what to do. Nothing written after it is durable.
+ */
+export class LedgerStorageError extends LedgerError {
+  readonly fault: StorageFault;
+  readonly file: string;
+  constructor(fault: StorageFault, file: string, options?: ErrorOptions) {
+    super("storage", FAULT_ADVICE[fault](file), options);
+    this.name = "LedgerStorageError";
+    this.fault = fault;
     this.file = file;
   }
 }

@@ -24,6 +24,7 @@ import type { MattermostClient, PostContent } from "../ports/mattermost.ts";
 import type { BoxTarget, GoneReason } from "./box-publisher.ts";
 import { BoxPublisher } from "./box-publisher.ts";
 import type { BoxRecord, Ledger, SlotRecord } from "./ledger.ts";
+import { LedgerStorageError } from "./ledger.ts";
 import { isSlotState } from "./slot-snapshot.ts";
 
 export interface RuntimeOptions {
@@ -43,9 +44,21 @@ export interface RuntimeOptions {
   backlogMs?: () => number;
   /** Least time between two ledger writes of a slot's content. Default 1000 ms. */
   persistIntervalMs?: number;
+  /**
+   * Finished slots kept in memory (most recently finished first); older ones live only in the ledger
+   * and are read back when a run starts on them. Default 1000.
+   */
+  maxIdleSlots?: number;
   newId?: () => string;
   random?: () => number;
+  /**
+   * Told once when the ledger's storage fails (disk full, read-only, corrupted). The runtime goes on
+   * writing boxes from memory; the owner should stop it (boxes end interrupted) and report the fault.
+   */
+  onStorageFault?: (error: LedgerStorageError) => void;
 }
+
+const MAX_SUMMARY_SESSIONS = 10_000;
 
 export interface SessionSummary {
   boxesCreated: number;
@@ -76,31 +89,68 @@ export class LiveStatusRuntime {
   readonly #dirtySlots = new Set<string>();
   readonly #lastTransition = new Map<string, SlotRecord["lastTransition"]>();
   readonly #summary = new Map<string, SessionSummary>();
+  /** Finished slots in memory, oldest first: the ones to forget when there are too many. */
+  readonly #idleSlots = new Set<string>();
   #lastPersistAt = Number.NEGATIVE_INFINITY;
   #finalsNotLanded = 0;
+  #storageFault: LedgerStorageError | null = null;
 
   constructor(o: RuntimeOptions) {
     this.#o = o;
-    this.#core = new Dispatcher(o.config);
+    this.#core = new Dispatcher({ ...o.config, recallForgottenSlots: true });
   }
 
   /** Restores slots from the ledger: boxes left running end as interrupted, unlanded finals are rewritten. */
   restore(): void {
     const states: SlotState[] = [];
+    const open: SlotState[] = [];
     for (const rec of this.#o.ledger.listSlots()) {
-      if (isSlotState(rec.snapshot)) {
-        states.push(rec.snapshot);
-        if (rec.lastTransition) this.#lastTransition.set(rec.slot, rec.lastTransition);
-      } else this.#o.log.warn("ledger slot has no readable snapshot; skipped", { slot: rec.slot });
+      if (!isSlotState(rec.snapshot)) {
+        this.#o.log.warn("ledger slot has no readable snapshot; skipped", { slot: rec.slot });
+        continue;
+      }
+      states.push(rec.snapshot);
+      // Finished slots stay in the ledger until a run starts on them: memory holds what is open.
+      if (isFinished(rec.snapshot)) continue;
+      open.push(rec.snapshot);
+      if (rec.lastTransition) this.#lastTransition.set(rec.slot, rec.lastTransition);
     }
     this.#settleOrphans(states);
-    this.#run(this.#core.restore(states, this.#now()));
+    this.#run(this.#core.restore(open, this.#now()));
   }
 
   ingest(event: LiveEvent): DispatchResult {
-    const result = this.#core.handle(event, this.#now());
+    let result = this.#core.handle(event, this.#now());
+    if (result.recall !== undefined) {
+      this.#core.adopt(result.recall, this.#recall(result.recall));
+      result = this.#core.handle(event, this.#now());
+    }
     this.#run(result);
     return result;
+  }
+
+  /** Slots held in memory (the open ones and at most `maxIdleSlots` finished ones). */
+  slotsInMemory(): number {
+    return this.#core.size;
+  }
+
+  /** Box writers held in memory (live boxes and those still being written). */
+  boxesInMemory(): number {
+    return this.#boxes.size;
+  }
+
+  /** A forgotten slot as the ledger keeps it, or null for a slot never seen. */
+  #recall(key: string): SlotState | null {
+    try {
+      const rec = this.#o.ledger.getSlot(key);
+      if (!rec || !isSlotState(rec.snapshot)) return null;
+      if (rec.lastTransition) this.#lastTransition.set(key, rec.lastTransition);
+      this.#idleSlots.add(key);
+      return rec.snapshot;
+    } catch (error) {
+      this.#ledgerFailed(error, "ledger read failed for a slot", { slot: key });
+      return null;
+    }
   }
 
   /** Watchdog: ends runs that went silent for longer than `staleAfterMs`. */
@@ -138,6 +188,7 @@ export class LiveStatusRuntime {
     return this.#finalsNotLanded;
   }
 
+  /** Per-session counters, for the last 10,000 sessions that had a box. */
   summary(): Record<string, SessionSummary> {
     return Object.fromEntries(this.#summary);
   }
@@ -150,6 +201,29 @@ export class LiveStatusRuntime {
     for (const effect of result.effects) this.#perform("", effect);
     for (const step of result.steps) this.#step(step);
     this.#persistDirty(false);
+    this.#forgetIdle(result.steps);
+  }
+
+  /**
+   * Keeps at most `maxIdleSlots` finished slots in memory, forgetting the least recently finished
+   * once they are in the ledger. A failed ledger could not give them back, so then nothing is forgotten.
+   */
+  #forgetIdle(steps: Step[]): void {
+    for (const { slot, state } of steps) {
+      this.#idleSlots.delete(slot);
+      if (isFinished(state)) this.#idleSlots.add(slot);
+    }
+    const max = this.#o.maxIdleSlots ?? 1_000;
+    if (this.#idleSlots.size <= max || this.#storageFault) return;
+    const excess = [...this.#idleSlots].slice(0, this.#idleSlots.size - max);
+    const unsaved = excess.filter((slot) => this.#dirtySlots.has(slot));
+    if (unsaved.length > 0) this.#writeSlots(unsaved);
+    if (this.#storageFault) return;
+    for (const slot of excess) {
+      this.#idleSlots.delete(slot);
+      if (!this.#core.forget(slot)) continue;
+      this.#lastTransition.delete(slot);
+    }
   }
 
   #step(step: Step): void {
@@ -192,6 +266,7 @@ export class LiveStatusRuntime {
         this.#withBox(effect.boxId, async (p) => {
           await p.remove(effect.policy === "delete" ? "delete" : { receipt: receiptPost(effect.status) });
           this.#putBox(effect.boxId, { state: "removed" });
+          this.#release(effect.boxId);
         });
         return;
       default:
@@ -295,6 +370,7 @@ export class LiveStatusRuntime {
             this.#o.log.warn("final state of a box could not land", { boxId, reason: result.reason });
           }
         }
+        this.#release(boxId);
         this.#feedback(slot, { type: "final_landed", generation });
       })(),
     );
@@ -340,6 +416,14 @@ export class LiveStatusRuntime {
     return handle;
   }
 
+  /**
+   * Forgets the writer of a box whose last write is done. A later write to it (the removal of a buried
+   * box) rebuilds it from the ledger's record; with a failed ledger there is none, so it is kept.
+   */
+  #release(boxId: string): void {
+    if (!this.#storageFault) this.#boxes.delete(boxId);
+  }
+
   async #target(c: Conversation): Promise<BoxTarget> {
     const root = c.rootId !== undefined ? { rootId: c.rootId } : {};
     if (c.kind === "channel") return { channelId: c.channelId, ...root };
@@ -374,15 +458,17 @@ export class LiveStatusRuntime {
     try {
       this.#o.ledger.putBox(record);
     } catch (error) {
-      this.#o.log.error("ledger write failed for a box", {
-        boxId: record.boxId,
-        error: describeError(error),
-      });
+      this.#ledgerFailed(error, "ledger write failed for a box", { boxId: record.boxId });
     }
   }
 
   #putBox(boxId: string, patch: Partial<Pick<BoxRecord, "postId" | "state">>): void {
-    const current = this.#boxes.get(boxId)?.record ?? this.#o.ledger.getBox(boxId);
+    let current = this.#boxes.get(boxId)?.record;
+    try {
+      current ??= this.#o.ledger.getBox(boxId);
+    } catch (error) {
+      this.#ledgerFailed(error, "ledger read failed for a box", { boxId });
+    }
     if (!current) return;
     this.#saveBox({ ...current, ...patch, version: current.version + 1, updatedAt: this.#now() });
   }
@@ -410,10 +496,7 @@ export class LiveStatusRuntime {
     try {
       this.#o.ledger.putBatch({ slots: records });
     } catch (error) {
-      this.#o.log.error("ledger write failed for slots", {
-        slots: slots.join(","),
-        error: describeError(error),
-      });
+      this.#ledgerFailed(error, "ledger write failed for slots", { slots: slots.join(",") });
     }
   }
 
@@ -434,6 +517,18 @@ export class LiveStatusRuntime {
     };
   }
 
+  /** A storage fault is reported once (the owner decides what to do); anything else is logged. */
+  #ledgerFailed(error: unknown, what: string, fields: Record<string, unknown>): void {
+    if (!(error instanceof LedgerStorageError)) {
+      this.#o.log.error(what, { ...fields, error: describeError(error) });
+      return;
+    }
+    if (this.#storageFault) return;
+    this.#storageFault = error;
+    if (this.#o.onStorageFault) this.#o.onStorageFault(error);
+    else this.#o.log.error(error.message);
+  }
+
   #track(task: Promise<unknown>): void {
     const guarded = task.catch((error) =>
       this.#o.log.error("box write failed", { error: describeError(error) }),
@@ -451,6 +546,11 @@ export class LiveStatusRuntime {
     if (!s) {
       s = { boxesCreated: 0, updates: 0, boxesRemoved: 0, finalState: null };
       this.#summary.set(session, s);
+      // Counters for the last sessions only: a gateway that runs for weeks meets new threads every day.
+      if (this.#summary.size > MAX_SUMMARY_SESSIONS) {
+        const oldest = this.#summary.keys().next().value;
+        if (oldest !== undefined) this.#summary.delete(oldest);
+      }
     }
     return s;
   }
@@ -458,6 +558,10 @@ export class LiveStatusRuntime {
   #newId(): string {
     return this.#o.newId ? this.#o.newId() : crypto.randomUUID().replaceAll("-", "");
   }
+}
+
+function isFinished(state: SlotState): boolean {
+  return state.phase === "completed_guarded" || state.phase === "inactive";
 }
 
 function receiptPost(status: LiveStatusV1): RenderedPost {

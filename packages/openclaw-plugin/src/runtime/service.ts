@@ -18,7 +18,10 @@ import type { MattermostClient } from "../ports/mattermost.ts";
 import { DEFAULT_CORE_CONFIG } from "./defaults.ts";
 import type { LineSink } from "./event-recorder.ts";
 import { EventRecorder } from "./event-recorder.ts";
+import type { LeaseIdentity, TakeLeaseResult } from "./lease.ts";
+import { HEARTBEAT_MS, LEASE_MS, takeLease } from "./lease.ts";
 import type { Ledger } from "./ledger.ts";
+import { LedgerStorageError } from "./ledger.ts";
 import { LiveStatusRuntime } from "./runtime.ts";
 import type { FilterRules } from "./session-filter.ts";
 import { isPassThrough, SessionFilter } from "./session-filter.ts";
@@ -54,12 +57,8 @@ export type ConnectResult =
   /** `retry: false` for what waiting cannot fix (a refused token). Never holds the token. */
   | { ok: false; retry: boolean; reason: string };
 
-export interface ServiceIdentity {
-  /** `gateway:<pid>@<host>`. */
-  owner: string;
-  pid: number;
-  host: string;
-}
+/** `owner` is `gateway:<pid>@<host>`. */
+export type ServiceIdentity = LeaseIdentity;
 
 /** Where normalized events come from (the hub). */
 export interface LiveEventSource {
@@ -103,7 +102,7 @@ export interface ServiceDeps {
    */
   isAlive?(pid: number): boolean;
   timers?: Timers;
-  /** Lease lifetime; renewed every `renewEveryMs`. Defaults 2 min and 30 s. */
+  /** Lease lifetime; renewed every `renewEveryMs`. Defaults LEASE_MS and HEARTBEAT_MS (lease.ts). */
   leaseMs?: number;
   renewEveryMs?: number;
   /** Watchdog period. Default 30 s. */
@@ -195,6 +194,7 @@ export class LiveStatusService {
 
   async #acquireAndConnect(): Promise<void> {
     if (!this.#takeLease()) {
+      if (this.#state === "off") return;
       this.#state = "standing_down";
       this.#d.source.dropUntilAttached();
       this.#cancels.push(
@@ -211,29 +211,28 @@ export class LiveStatusService {
     await this.#connect(0);
   }
 
-  #takeLease(retried = false): boolean {
+  #takeLease(): boolean {
     const ledger = this.#ledger;
     const cfg = this.#cfg;
     if (!ledger || !cfg) return false;
-    const { owner, pid, host } = this.#d.identity;
-    const now = this.#d.clock.now();
-    let result: ReturnType<Ledger["acquireLease"]>;
+    let result: TakeLeaseResult;
     try {
-      result = ledger.acquireLease(
-        { owner, pid, host, acquiredAt: now, expiresAt: now + this.#leaseMs() },
-        now,
-      );
+      result = takeLease(ledger, this.#d.identity, this.#d.clock.now(), {
+        leaseMs: this.#leaseMs(),
+        ...(this.#d.isAlive && { isAlive: this.#d.isAlive }),
+      });
     } catch (error) {
-      this.#d.log.error("cannot take the ledger lease", { error: describeError(error) });
+      if (error instanceof LedgerStorageError) this.#off(error.message);
+      else this.#d.log.error("cannot take the ledger lease", { error: describeError(error) });
       return false;
     }
-    if (result.ok) return true;
-    const h = result.holder;
-    if (!retried && this.#holderIsGone(h)) {
-      this.#d.log.warn(`the ledger lease of ${h.owner} is stale (pid ${h.pid} is gone): taking over`);
-      attempt(() => ledger.releaseLease(h.owner));
-      return this.#takeLease(true);
+    if (result.ok) {
+      const gone = result.tookOverFrom;
+      if (gone)
+        this.#d.log.warn(`the ledger lease of ${gone.owner} is stale (pid ${gone.pid} is gone): taking over`);
+      return true;
     }
+    const h = result.holder;
     if (!this.#standDownAnnounced) {
       this.#standDownAnnounced = true;
       this.#d.log.warn(
@@ -243,16 +242,6 @@ export class LiveStatusService {
     return false;
   }
 
-  #holderIsGone(holder: { pid: number; host: string }): boolean {
-    const { pid, host } = this.#d.identity;
-    if (!this.#d.isAlive || holder.host !== host || holder.pid === pid) return false;
-    try {
-      return !this.#d.isAlive(holder.pid);
-    } catch {
-      return false;
-    }
-  }
-
   #renewLease(): void {
     const ledger = this.#ledger;
     if (!ledger) return;
@@ -260,6 +249,10 @@ export class LiveStatusService {
     try {
       renewed = ledger.renewLease(this.#d.identity.owner, this.#d.clock.now() + this.#leaseMs());
     } catch (error) {
+      if (error instanceof LedgerStorageError) {
+        void this.#storageFailed(error);
+        return;
+      }
       this.#d.log.error("cannot renew the ledger lease", { error: describeError(error) });
     }
     if (renewed) return;
@@ -297,11 +290,13 @@ export class LiveStatusService {
     }
     const retry = this.#d.retryMs ?? { first: 2_000, max: 60_000 };
     const wait = Math.min(retry.max, retry.first * 2 ** Math.min(attemptNo, 20));
-    const line = `${result.reason}; retrying in ${Math.round(wait / 1000)} s (events are kept meanwhile)`;
+    // One line for the whole outage; "started after N s unreachable" closes it.
     if (this.#unreachableSince === null) {
       this.#unreachableSince = this.#d.clock.now();
-      this.#d.log.warn(line);
-    } else this.#d.log.info(line);
+      this.#d.log.warn(
+        `${result.reason}; trying again with growing pauses (${seconds(retry.first)} s up to ${seconds(retry.max)} s), events are kept meanwhile`,
+      );
+    }
     this.#cancels.push(this.#timers.after(wait, () => void this.#connect(attemptNo + 1).catch(() => {})));
   }
 
@@ -325,6 +320,7 @@ export class LiveStatusService {
       log: this.#d.runtimeLog ?? this.#d.log,
       minIntervalMs: s.minEditIntervalMs,
       ...(backlogMs && { backlogMs }),
+      onStorageFault: (error) => void this.#storageFailed(error),
     });
     const filter = isPassThrough(s) ? null : new SessionFilter(s);
     let recorder: EventRecorder | null = null;
@@ -350,6 +346,11 @@ export class LiveStatusService {
     try {
       runtime.restore();
     } catch (error) {
+      if (error instanceof LedgerStorageError) {
+        attachment.detach();
+        this.#off(error.message);
+        return;
+      }
       this.#d.log.error("restoring boxes from the ledger failed; starting fresh", {
         error: describeError(error),
       });
@@ -416,6 +417,19 @@ export class LiveStatusService {
     }
   }
 
+  /**
+   * The ledger's disk failed while running: nothing more is durable, so end live boxes as interrupted
+   * (they still reach Mattermost from memory), let go of the lease and stay off, with one error line.
+   */
+  async #storageFailed(error: LedgerStorageError): Promise<void> {
+    if (this.#state !== "running" && this.#state !== "connecting") return;
+    this.#d.log.error(
+      `${error.message}; live boxes end as interrupted and Live Status stays off until the gateway or plugin restarts`,
+    );
+    await this.stop("the ledger failed");
+    this.#state = "off";
+  }
+
   /** Gives up for this start: logs why once, drops events, lets go of the ledger. */
   #off(reason: string, o: { keepLease?: boolean } = {}): void {
     this.#cancelTimers();
@@ -435,11 +449,11 @@ export class LiveStatusService {
   }
 
   #leaseMs(): number {
-    return this.#d.leaseMs ?? 120_000;
+    return this.#d.leaseMs ?? LEASE_MS;
   }
 
   #renewEveryMs(): number {
-    return this.#d.renewEveryMs ?? 30_000;
+    return this.#d.renewEveryMs ?? HEARTBEAT_MS;
   }
 }
 
@@ -455,6 +469,10 @@ async function withinTime(work: Promise<unknown>, ms: number, clock: Clock): Pro
   } finally {
     abort.abort();
   }
+}
+
+function seconds(ms: number): number {
+  return Math.round(ms / 1000);
 }
 
 function attempt(fn: () => void): void {
