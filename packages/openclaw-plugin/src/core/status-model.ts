@@ -13,7 +13,7 @@ import type {
 } from "@live-status/contract";
 import { summarizeArgs } from "./args-summary.ts";
 import type { ContentEvent } from "./events.ts";
-import { clip, oneLine, safeHead, safeTail } from "./text.ts";
+import { clip, oneLine, safeHead, streamingTail } from "./text.ts";
 
 export interface StatusOptions {
   /** Show a short redacted summary of each tool call's arguments. */
@@ -81,7 +81,7 @@ export function applyContent(
     case "thinking":
       return s.thinking ? s : { ...s, thinking: true };
     case "text": {
-      const preview = safeTail(String(e.text ?? ""), MAX_PREVIEW, o.redact);
+      const preview = streamingTail(String(e.text ?? ""), MAX_PREVIEW, o.redact);
       if (preview.length === 0) return s.thinking ? { ...s, thinking: false } : s;
       return { ...s, thinking: false, preview };
     }

@@ -3,7 +3,7 @@
  * counts message length in code points, so everything here does too and never splits a
  * surrogate pair.
  */
-import { redactText } from "./redact.ts";
+import { keyBlockSafeStart, publishableEnd, redactText } from "./redaction/index.ts";
 
 const ELLIPSIS = "…";
 
@@ -60,28 +60,29 @@ export function oneLine(s: string): string {
   return s.replace(INVISIBLE, "").replace(/\s+/g, " ").trim();
 }
 
-// Redaction runs on a bounded window. Windows end (or start) at whitespace so no token-shaped
-// secret is cut in half and slips past its pattern.
+// Redaction runs on a bounded window. A window never starts or ends inside a word, so no
+// token-shaped secret is cut short enough to slip past its pattern: a word cut by the window is
+// dropped (a single word longer than the window leaves nothing).
 const WINDOW = 4096;
+// The preview shows 200 code points; this much text before them is enough context for every rule.
+const PREVIEW_WINDOW = 640;
 
-/**
- * At most ~4 KB from the start of `s`, cut at whitespace when possible, for redacting before
- * display. A token-shaped secret is never cut short enough to escape its pattern.
- */
-export function headWindow(s: string): string {
-  if (s.length <= WINDOW) return s;
-  let cut = s.slice(0, WINDOW);
+/** At most ~4 KB from the start of `s`, ending at whitespace, for redacting before display. */
+export function headWindow(s: string, size = WINDOW): string {
+  if (s.length <= size) return s;
+  const cut = s.slice(0, size);
+  if (/\s/.test(s[size] ?? "")) return dropLoneSurrogates(cut);
   const ws = cut.search(/\s\S*$/);
-  if (ws > WINDOW / 2) cut = cut.slice(0, ws);
-  return dropLoneSurrogates(cut);
+  return dropLoneSurrogates(ws < 0 ? "" : cut.slice(0, ws));
 }
 
-function tailWindow(s: string): string {
-  if (s.length <= WINDOW) return s;
-  let cut = s.slice(s.length - WINDOW);
+function tailWindow(s: string, size = WINDOW): string {
+  if (s.length <= size) return s;
+  const from = s.length - size;
+  if (/\s/.test(s[from - 1] ?? "")) return dropLoneSurrogates(s.slice(from));
+  const cut = s.slice(from);
   const ws = cut.search(/\s/);
-  if (ws >= 0 && ws < WINDOW / 2) cut = cut.slice(ws);
-  return dropLoneSurrogates(cut);
+  return dropLoneSurrogates(ws < 0 ? "" : cut.slice(ws));
 }
 
 function dropLoneSurrogates(s: string): string {
@@ -96,4 +97,17 @@ export function safeHead(text: string, max: number, extra: readonly RegExp[] = [
 /** A redacted, one-line end of `text`, at most `max` code points. */
 export function safeTail(text: string, max: number, extra: readonly RegExp[] = []): string {
   return clipTail(oneLine(redactText(tailWindow(text), extra)), max);
+}
+
+/**
+ * The redacted, one-line end (at most `max` code points) of text that is still arriving: only
+ * its publishable part (see `publishableEnd`), so no prefix of a secret is ever shown, and never
+ * starting inside a private key block that opened earlier.
+ */
+export function streamingTail(text: string, max: number, extra: readonly RegExp[] = []): string {
+  const end = publishableEnd(text);
+  const from = Math.max(0, end - PREVIEW_WINDOW);
+  const start = keyBlockSafeStart(text, from, end);
+  const window = start < from ? text.slice(start, end) : tailWindow(text.slice(0, end), PREVIEW_WINDOW);
+  return clipTail(oneLine(redactText(window, extra)), max);
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isSecretKey, REDACTED, redactText, redactValue } from "./redact.ts";
+import { isSecretKey, REDACTED, redactText, redactValue } from "./index.ts";
 
 // Fake credentials assembled at runtime so no scanner mistakes this file for a leak.
 const openai = `sk-${"proj-"}${"A1b2C3d4E5f6G7h8I9j0K1l2"}`;
