@@ -249,9 +249,12 @@ export function escapeText(text: string): string {
 
 /**
  * Wraps one line of text in an inline code span whose fence is longer than any backtick run
- * inside it, so backticks in tool arguments cannot end the span early.
+ * inside it, so backticks in tool arguments cannot end the span early. Mentions inside get a
+ * word joiner too: older servers find code spans with a regular expression that a long fence
+ * defeats, and would then notify `@channel`.
  */
-export function inlineCode(text: string): string {
+export function inlineCode(raw: string): string {
+  const text = raw.replace(/@(?=\w)/g, "@\u2060");
   const longest = Math.max(0, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
   const fence = "`".repeat(longest + 1);
   const pad = text.startsWith("`") || text.endsWith("`") || /^ .* $/.test(text) ? " " : "";
