@@ -13,7 +13,8 @@ import type {
 } from "@live-status/contract";
 import { summarizeArgs } from "./args-summary.ts";
 import type { ContentEvent } from "./events.ts";
-import { clip, oneLine, safeHead, streamingTail } from "./text.ts";
+import { withStreamingPreview } from "./stream-preview.ts";
+import { clip, oneLine, safeHead } from "./text.ts";
 
 export interface StatusOptions {
   /** Show a short redacted summary of each tool call's arguments. */
@@ -80,11 +81,8 @@ export function applyContent(
   switch (e.type) {
     case "thinking":
       return s.thinking ? s : { ...s, thinking: true };
-    case "text": {
-      const preview = streamingTail(String(e.text ?? ""), MAX_PREVIEW, o.redact);
-      if (preview.length === 0) return s.thinking ? { ...s, thinking: false } : s;
-      return { ...s, thinking: false, preview };
-    }
+    case "text":
+      return withStreamingPreview(s, String(e.text ?? ""), MAX_PREVIEW, o.redact);
     case "tool_start":
       return startTool(s, e.callId, e.name, e.args, now, o);
     case "tool_end":

@@ -3,7 +3,7 @@
  * counts message length in code points, so everything here does too and never splits a
  * surrogate pair.
  */
-import { keyBlockSafeStart, publishableEnd, redactText } from "./redaction/index.ts";
+import { contextStart, publishableEnd, redactText } from "./redaction/index.ts";
 
 const ELLIPSIS = "…";
 
@@ -57,15 +57,28 @@ const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u
 
 /** Collapses all whitespace (newlines included) to single spaces and drops control characters. */
 export function oneLine(s: string): string {
+  // Most text is already one clean line; testing is cheaper than rebuilding it.
+  if (isOneLine(s)) return s;
   return s.replace(INVISIBLE, "").replace(/\s+/g, " ").trim();
+}
+// No control, bidi or non-space whitespace character, no double, leading or trailing space.
+function isOneLine(s: string): boolean {
+  if (s.startsWith(" ") || s.endsWith(" ") || s.includes("  ")) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0xa0) || (c >= 0x1680 && c <= 0x3000) || c === 0xfeff) return false;
+  }
+  return true;
 }
 
 // Redaction runs on a bounded window. A window never starts or ends inside a word, so no
 // token-shaped secret is cut short enough to slip past its pattern: a word cut by the window is
 // dropped (a single word longer than the window leaves nothing).
 const WINDOW = 4096;
-// The preview shows 200 code points; this much text before them is enough context for every rule.
-const PREVIEW_WINDOW = 640;
+// A streamed preview is redacted on the last PREVIEW_WINDOW characters it could show; the first
+// PREVIEW_CONTEXT of them are context for the rules and are shown only if masked.
+const PREVIEW_WINDOW = 320;
+const PREVIEW_CONTEXT = 120;
 
 /** At most ~4 KB from the start of `s`, ending at whitespace, for redacting before display. */
 export function headWindow(s: string, size = WINDOW): string {
@@ -86,6 +99,10 @@ function tailWindow(s: string, size = WINDOW): string {
 }
 
 function dropLoneSurrogates(s: string): string {
+  // Only a cut can split a pair, so only the ends can hold a lone half.
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  if (!(first >= 0xd800 && first <= 0xdfff) && !(last >= 0xd800 && last <= 0xdfff)) return s;
   return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "");
 }
 
@@ -107,7 +124,15 @@ export function safeTail(text: string, max: number, extra: readonly RegExp[] = [
 export function streamingTail(text: string, max: number, extra: readonly RegExp[] = []): string {
   const end = publishableEnd(text);
   const from = Math.max(0, end - PREVIEW_WINDOW);
-  const start = keyBlockSafeStart(text, from, end);
+  const start = contextStart(text, from);
+  if (start === 0 && from === 0) return clipTail(oneLine(redactText(text.slice(0, end), extra)), max);
   const window = start < from ? text.slice(start, end) : tailWindow(text.slice(0, end), PREVIEW_WINDOW);
-  return clipTail(oneLine(redactText(window, extra)), max);
+  const out = redactText(window, extra);
+  // Show nothing of the context part that the rules left alone: its own context was cut off.
+  const context = Math.max(0, window.length - (end - from) + PREVIEW_CONTEXT);
+  let same = 0;
+  while (same < context && same < out.length && out.charCodeAt(same) === window.charCodeAt(same)) same++;
+  if (same === context) while (same < out.length && !/\s/.test(out[same] ?? "")) same++;
+  // The window always drops something before it: say so, as clipTail does.
+  return clipTail(`${ELLIPSIS}${oneLine(out.slice(same))}`, max);
 }

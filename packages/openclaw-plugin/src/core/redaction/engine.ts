@@ -18,17 +18,63 @@ export type Redactor = (text: string, extra?: readonly RegExp[]) => string;
 
 /** A redactor running exactly `rules`, in order (tests drop one rule to prove it is needed). */
 export function redactorOf(rules: readonly RedactionRule[]): Redactor {
-  const hints = rules.map((r) => new RegExp(r.hint.source, "i"));
-  const any = new RegExp(hints.map((h) => `(?:${h.source})`).join("|"), "i");
+  const active = hintScanner(rules);
   return (text, extra = []) => {
     let out = text;
-    if (any.test(text)) {
-      for (let i = 0; i < rules.length; i++) {
-        if (hints[i]?.test(out)) out = rules[i]?.apply(out) ?? out;
-      }
+    const which = active(text);
+    if (which !== undefined) {
+      for (let i = 0; i < rules.length; i++) if (which[i] === 1) out = rules[i]?.apply(out) ?? out;
     }
     for (const re of extra) out = out.replace(asGlobal(re), REDACTED);
     return out;
+  };
+}
+
+/**
+ * One pass over the text that says which rules have a hint in it (undefined: none). Hints are
+ * indexed by their first two characters, so a position costs one table lookup; a regex
+ * alternation of a hundred literals costs ten times more on the same text.
+ */
+function hintScanner(rules: readonly RedactionRule[]): (text: string) => Uint8Array | undefined {
+  const buckets = new Map<number, Array<{ hint: string; rule: number }>>();
+  rules.forEach((rule, i) => {
+    for (const hint of rule.hint) {
+      const key = hint.charCodeAt(0) * 128 + hint.charCodeAt(1);
+      if (hint.length < 2 || hint !== hint.toLowerCase() || key >= 128 * 128)
+        throw new Error(`redaction rule ${rule.id}: hints are lower-case ASCII, 2 characters or more`);
+      const bucket = buckets.get(key) ?? [];
+      bucket.push({ hint, rule: i });
+      buckets.set(key, bucket);
+    }
+  });
+  // Per two-character key: the index of its bucket plus one (0: no hint starts with it).
+  const slot = new Uint16Array(128 * 128);
+  const bucketList = [...buckets.entries()];
+  bucketList.forEach(([key], i) => {
+    slot[key] = i + 1;
+  });
+  const hints = bucketList.map(([, b]) => b.map((x) => x.hint));
+  const ruleOf = bucketList.map(([, b]) => b.map((x) => x.rule));
+  return (text) => {
+    const lower = text.toLowerCase();
+    let which: Uint8Array | undefined;
+    const n = lower.length - 1;
+    let c1 = lower.charCodeAt(0);
+    for (let i = 0; i < n; i++) {
+      const c0 = c1;
+      c1 = lower.charCodeAt(i + 1);
+      if ((c0 | c1) >= 128) continue;
+      const b = slot[(c0 << 7) | c1] ?? 0;
+      if (b === 0) continue;
+      const hs = hints[b - 1] ?? [];
+      for (let j = 0; j < hs.length; j++) {
+        if (lower.startsWith(hs[j] ?? "", i)) {
+          which ??= new Uint8Array(rules.length);
+          which[ruleOf[b - 1]?.[j] ?? 0] = 1;
+        }
+      }
+    }
+    return which;
   };
 }
 

@@ -46,8 +46,8 @@ const MYSQL_SEGMENT = new RegExp(String.raw`\b(?:mysql\w*|mariadb\w*)\b${ARGS}`,
 const SSHPASS_SEGMENT = new RegExp(String.raw`\bsshpass\b${ARGS}`, "g");
 const LOGIN_SEGMENT = new RegExp(String.raw`\b(?:login|signin)\b${ARGS}`, "g");
 const VAULT_LOGIN = new RegExp(String.raw`\b((?:vault|bao)\s+login)(${ARGS})`, "g");
-// A positional argument: after a space, not a flag, not `name=value`.
-const POSITIONAL = new RegExp(String.raw`(?<=\s)(?!-)(?![\w.-]+=)${WORD}`, "g");
+// A positional argument: after a space, not a flag, a redirection or `name=value`.
+const POSITIONAL = new RegExp(String.raw`(?<=\s)(?![-<>])(?![\w.-]+=)${WORD}`, "g");
 // `-p secret` and `-psecret` (not `-P`, the port, nor `--p…`).
 const DASH_P = new RegExp(String.raw`(?<![\w-])(-p)([ \t]+)?(?!-)(${WORD})`, "g");
 
@@ -78,7 +78,27 @@ const ASSIGNMENT_VALUE = /"[^"\n]*"?|'[^'\n]*'?|[^\s"'&,;)}\]]+/y;
 const FLAG_NAME = /(?<![\w-])(--?[A-Za-z][\w-]*)([ \t]+|=)(?=[^\s-])/g;
 const FLAG_VALUE = /"[^"\n]*"?|'[^'\n]*'?|[^\s"']+/y;
 
-const SECRET_WORDS = "token|passw|passphrase|secret|key|auth|cookie|credential|signature|sig|pwd|sshpass";
+// Every secret name contains one of these (see secret-names.ts).
+const SECRET_WORDS = [
+  "token",
+  "passw",
+  "phrase",
+  "secret",
+  "key",
+  "auth",
+  "cookie",
+  "credential",
+  "signature",
+  "sig",
+  "pwd",
+  "sshpass",
+];
+// Prose mentions tokens and keys; only a secret word followed by its separator is worth a full scan.
+const ASSIGNMENT_GATE = new RegExp(String.raw`(?:${SECRET_WORDS.join("|")})[\w.-]*["']?[ 	]*[:=]`, "i");
+const FLAG_GATE = new RegExp(
+  String.raw`-(?:[\w-]*)(?:${SECRET_WORDS.join("|")}|pass|pw)[\w-]*(?:[ 	]|=)`,
+  "i",
+);
 
 function maskDashP(segment: string): string {
   return segment.replace(
@@ -98,13 +118,13 @@ export const LEADING_RULES: readonly RedactionRule[] = [
   {
     id: "pem-private-key",
     what: "PEM private key blocks of every kind (RSA, EC, DSA, OpenSSH, PKCS#8, encrypted, SSH2), whole, cut or unterminated",
-    hint: /-{4,5} ?(?:begin|end) /,
+    hint: ["----"],
     apply: (t) => t.replace(PEM_BLOCK, PRIVATE_KEY).replace(PEM_ORPHAN_END, PRIVATE_KEY),
   },
   {
     id: "pgp-private-key",
     what: "PGP private key blocks, whole, cut or unterminated",
-    hint: /-----(?:begin|end) pgp/,
+    hint: ["-----begin pgp", "-----end pgp"],
     apply: (t) =>
       t
         .replace(PGP_BLOCK, `${REDACTED} PGP private key`)
@@ -113,7 +133,7 @@ export const LEADING_RULES: readonly RedactionRule[] = [
   {
     id: "authorization-header",
     what: "`Authorization` / `Proxy-Authorization` values (the scheme word is kept)",
-    hint: /authorization/,
+    hint: ["authorization"],
     apply: (t) =>
       t.replace(
         AUTH_HEADER,
@@ -124,20 +144,20 @@ export const LEADING_RULES: readonly RedactionRule[] = [
   {
     id: "bearer-credential",
     what: "`Bearer …` / `Basic …` credentials anywhere",
-    hint: /bearer|basic/,
+    hint: ["bearer", "basic"],
     apply: (t) =>
       t.replace(AUTH_SCHEME, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`),
   },
   {
     id: "cookie-header",
     what: "`Cookie` / `Set-Cookie` header values, every pair",
-    hint: /cookie/,
+    hint: ["cookie"],
     apply: (t) => t.replace(COOKIE_HEADER, (_m, key: string, sep: string) => `${key}${sep}${REDACTED}`),
   },
   {
     id: "url-credentials",
     what: "`user:password@` in any URL (`https://`, `postgres://`, `//…`); the user is kept",
-    hint: /\/\//,
+    hint: ["//"],
     apply: (t) =>
       t.replace(URL_CREDENTIALS, (_m, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`),
   },
@@ -148,7 +168,7 @@ export const COMMAND_RULES: readonly RedactionRule[] = [
   {
     id: "user-password-flag",
     what: "`-u user:password` / `--user user:password` (curl, wget); the user is kept",
-    hint: /-u|--user|--proxy-user/,
+    hint: ["-u", "--user", "--proxy-user"],
     apply: (t) =>
       t.replace(
         USER_FLAG,
@@ -159,32 +179,32 @@ export const COMMAND_RULES: readonly RedactionRule[] = [
   {
     id: "mysql-password",
     what: "`-p PASSWORD` and `-pPASSWORD` of mysql, mysqldump, mariadb and friends",
-    hint: /mysql|mariadb/,
+    hint: ["mysql", "mariadb"],
     apply: (t) => withinSegments(t, MYSQL_SEGMENT, maskDashP),
   },
   {
     id: "sshpass",
     what: "`sshpass -p PASSWORD` and `-pPASSWORD`",
-    hint: /sshpass/,
+    hint: ["sshpass"],
     apply: (t) => withinSegments(t, SSHPASS_SEGMENT, maskDashP),
   },
   {
     id: "login-password",
     what: "`-p PASSWORD` of `login` subcommands (docker, podman, helm registry, cf, az …)",
-    hint: /login|signin/,
+    hint: ["login", "signin"],
     apply: (t) => withinSegments(t, LOGIN_SEGMENT, maskDashP),
   },
   {
     id: "vault-login",
     what: "the token argument of `vault login` / `bao login`",
-    hint: /login/,
+    hint: ["login"],
     apply: (t) =>
       t.replace(VAULT_LOGIN, (_m, cmd: string, args: string) => cmd + args.replace(POSITIONAL, REDACTED)),
   },
   {
     id: "echo-to-login",
     what: "what `echo`/`printf` pipes into a command reading a secret on stdin (`| docker login --password-stdin`, `| chpasswd`)",
-    hint: /echo|printf/,
+    hint: ["echo", "printf"],
     apply: (t) =>
       t.replace(ECHO_PIPE, (m, cmd: string, opts: string, _value: string, rest: string) =>
         STDIN_CONSUMER.test(rest) ? `${cmd}${opts}${REDACTED}${rest}` : m,
@@ -193,7 +213,7 @@ export const COMMAND_RULES: readonly RedactionRule[] = [
   {
     id: "here-string",
     what: "`<<< value` here-strings on a line that reads a secret (login, `--password-stdin`, passwd, secret)",
-    hint: /<<</,
+    hint: ["<<<"],
     apply: (t) =>
       t.replace(HERE_STRING, (m, op: string, _v: string, at: number, all: string) =>
         STDIN_CONSUMER.test(lineAround(all, at)) ? `${op}${REDACTED}` : m,
@@ -202,7 +222,7 @@ export const COMMAND_RULES: readonly RedactionRule[] = [
   {
     id: "heredoc",
     what: "heredoc bodies fed to a command reading a secret, to the terminator or the end of the text",
-    hint: /<</,
+    hint: ["<<"],
     apply: (t) =>
       t.replace(
         HEREDOC,
@@ -216,7 +236,7 @@ export const COMMAND_RULES: readonly RedactionRule[] = [
   {
     id: "config-set",
     what: "`aws configure set <secret-name> VALUE`, `npm config set //host/:_authToken VALUE` and the like",
-    hint: /config(?:ure)?[ \t]+set/,
+    hint: ["config"],
     apply: (t) =>
       t.replace(CONFIG_SET, (m, head: string, name: string, space: string) =>
         isSecretKey(name) ? `${head}${name}${space}${REDACTED}` : m,
@@ -225,25 +245,26 @@ export const COMMAND_RULES: readonly RedactionRule[] = [
   {
     id: "connection-string",
     what: "`Password=`, `Pwd=`, `AccountKey=`, `SharedAccessKey=` … pairs of `;` connection strings, spaces included",
-    hint: /(?:password|pwd|key|signature|secret)[ \t]*=/,
+    hint: ["password", "pwd", "key", "signature", "secret"],
     apply: (t) => t.replace(CONNECTION_PAIR, (_m, key: string, sep: string) => `${key}${sep}${REDACTED}`),
   },
   {
     id: "netrc",
     what: "`.netrc` lines: `machine HOST login USER password SECRET`",
-    hint: /machine/,
+    hint: ["machine"],
     apply: (t) => t.replace(NETRC, (_m, head: string) => `${head}${REDACTED}`),
   },
   {
     id: "secret-assignment",
     what: "values of secret-named assignments: shell `export X_TOKEN=…`, env files, JSON, YAML, `.npmrc` `_authToken=`",
-    hint: new RegExp(String.raw`(?:${SECRET_WORDS})\w*["']?[ \t]*[:=]`),
-    apply: (t) => maskNamedValues(t, ASSIGNMENT_NAME, ASSIGNMENT_VALUE, isSecretKey),
+    hint: SECRET_WORDS,
+    apply: (t) =>
+      ASSIGNMENT_GATE.test(t) ? maskNamedValues(t, ASSIGNMENT_NAME, ASSIGNMENT_VALUE, isSecretKey) : t,
   },
   {
     id: "secret-flag",
     what: "values of secret flags: `--password[=]`, `--token`, `--key`, `--api-key`, `--access-token`, `-passout` …",
-    hint: new RegExp(String.raw`-[\w-]*(?:${SECRET_WORDS}|pass|pw)[\w-]*(?:[ \t]|=)`),
-    apply: (t) => maskNamedValues(t, FLAG_NAME, FLAG_VALUE, isSecretFlag),
+    hint: [...SECRET_WORDS, "pass", "-pw"],
+    apply: (t) => (FLAG_GATE.test(t) ? maskNamedValues(t, FLAG_NAME, FLAG_VALUE, isSecretFlag) : t),
   },
 ];

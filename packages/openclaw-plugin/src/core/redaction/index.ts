@@ -8,4 +8,4 @@
 export { type Redactor, RULES, redactorOf, redactText, redactValue } from "./engine.ts";
 export { REDACTED, type RedactionRule } from "./rule.ts";
 export { isSecretFlag, isSecretKey } from "./secret-names.ts";
-export { keyBlockSafeStart, publishableEnd } from "./stream.ts";
+export { contextStart, publishableEnd } from "./stream.ts";

@@ -14,15 +14,16 @@ export interface RedactionRule {
   /** One line: what the rule masks. */
   readonly what: string;
   /**
-   * Case-insensitive pattern that occurs in every text this rule can change. The engine tests all
-   * hints at once and skips rules whose hint is absent, so ordinary text costs one scan.
+   * Lower-case strings one of which occurs (in any case) in every text this rule can change. The
+   * engine looks for all hints in one scan and runs only the rules whose hint occurs, so ordinary
+   * text costs one scan.
    */
-  readonly hint: RegExp;
+  readonly hint: readonly string[];
   apply(text: string): string;
 }
 
 /** A rule that masks every match of `re` (global) whole. */
-export function maskAll(id: string, what: string, hint: RegExp, re: RegExp): RedactionRule {
+export function maskAll(id: string, what: string, hint: readonly string[], re: RegExp): RedactionRule {
   return { id, what, hint, apply: (text) => text.replace(re, REDACTED) };
 }
 

@@ -62,7 +62,6 @@ const ONLY_THIS_RULE: Record<string, { text: string; secret: string }> = {
   atlassian: { text: `k ATATT3${rep("xFfGF0Ab3Cd", 5)}`, secret: `ATATT3${rep("xFfGF0Ab3Cd", 5)}` },
   xai: { text: `k xai-${rep("Ab3Cd5Ef7G", 5)}`, secret: `xai-${rep("Ab3Cd5Ef7G", 5)}` },
   telegram: { text: `k ${FAKE.telegram}`, secret: FAKE.telegram },
-  twilio: { text: `k SK${hex32}`, secret: `SK${hex32}` },
   mailgun: { text: `k key-${hex32}`, secret: `key-${hex32}` },
   "azure-client-secret": {
     text: `k abc8Q~${rep("Ab3Cd5Ef7G", 3)}xyz`,

@@ -4,8 +4,9 @@ import { describe, expect, it } from "vitest";
 import { CORPUS, leakedFragment } from "../../../test/support/secret-corpus.ts";
 import type { ContentEvent } from "../events.ts";
 import { renderPost } from "../render.ts";
-import { applyContent, startStatus } from "../status-model.ts";
-import { keyBlockSafeStart, publishableEnd } from "./index.ts";
+import { applyContent, MAX_PREVIEW, startStatus } from "../status-model.ts";
+import { streamingTail } from "../text.ts";
+import { contextStart, publishableEnd } from "./index.ts";
 
 const SESSION = "agent:main:mattermost:channel:4xp9fdt7pbgium38k9xu8ugtyy";
 
@@ -24,7 +25,9 @@ function firstLeak(text: string, secret: string, step = 1): string | undefined {
     };
     s = applyContent(s, e, n);
     const post = renderPost(s, n);
-    const leaked = leakedFragment(`${post.message}\n${JSON.stringify(post.props)}`, secret);
+    // Also the preview of this prefix computed afresh, as after a restart or a new message.
+    const fresh = streamingTail(text.slice(0, n), MAX_PREVIEW);
+    const leaked = leakedFragment(`${post.message}\n${JSON.stringify(post.props)}\n${fresh}`, secret);
     if (leaked !== undefined) return `${JSON.stringify(text.slice(0, n))} showed ${leaked}`;
   }
   return undefined;
@@ -99,15 +102,40 @@ describe("publishableEnd", () => {
   });
 });
 
-describe("keyBlockSafeStart", () => {
+describe("contextStart", () => {
   const key = `-----BEGIN EC PRIVATE KEY-----\n${"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk".repeat(3)}\n`;
   it("moves a window start back to the BEGIN of a key block still open", () => {
     const text = `intro ${key}`;
-    expect(keyBlockSafeStart(text, 60, text.length)).toBe("intro ".length);
+    expect(contextStart(text, 60)).toBe("intro ".length);
   });
 
   it("leaves the start alone once the block has ended", () => {
     const text = `intro ${key}-----END EC PRIVATE KEY-----\n${"plain words ".repeat(10)}`;
-    expect(keyBlockSafeStart(text, text.length - 40, text.length)).toBe(text.length - 40);
+    expect(contextStart(text, text.length - 40)).toBe(text.length - 40);
+  });
+
+  it("moves a window start back to the line of a heredoc still open", () => {
+    const text = `ok\ndocker login --password-stdin <<EOF\n${"x".repeat(50)}`;
+    expect(contextStart(text, text.length - 10)).toBe(3);
+  });
+
+  it("leaves the start alone once the heredoc has ended", () => {
+    const text = `ok\ncat <<EOF\nbody\nEOF\n${"plain words ".repeat(10)}`;
+    expect(contextStart(text, text.length - 10)).toBe(text.length - 10);
+  });
+});
+
+describe("long streamed texts", () => {
+  it("masks a long heredoc body fed to a login even after its first line scrolled out of view", () => {
+    const secret = Array.from({ length: 12 }, (_, i) => `Zk${i}q9Lm2Xw7Rt4Yp8Vb3Nc6`).join("");
+    const text = `${"Some words before. ".repeat(30)}\nvault login - <<EOF\n${secret}\nEOF\nall done.`;
+    expect(firstLeak(text, secret, 5)).toBeUndefined();
+  });
+
+  it("shows no opaque secret whose name scrolled into the hidden context of the window", () => {
+    const secret = "Q7mVn3Kp8ZrT2wX5yB6";
+    const pad = "ok ".repeat(40);
+    const text = `${pad}password: ${secret} ${"then more words follow here. ".repeat(20)}`;
+    expect(firstLeak(text, secret, 3)).toBeUndefined();
   });
 });

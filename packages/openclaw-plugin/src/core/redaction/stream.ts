@@ -23,26 +23,43 @@ export function publishableEnd(text: string): number {
   let end = text.length;
   while (end > 0 && !isSpace(text.charCodeAt(end - 1))) end--;
   if (end < text.length && SENTENCE_END.test(text.slice(end))) end = text.length;
-  const lineStart = text.lastIndexOf("\n", end - 1) + 1;
-  const m = PIPED_PRINT.exec(text.slice(lineStart, end));
+  // The unfinished last line (its last 1 KB: an echo further back is long finished).
+  const tailStart = Math.max(0, end - 1024);
+  const tail = text.slice(tailStart, end);
+  const lineStart = tailStart + tail.lastIndexOf("\n") + 1;
+  const line = text.slice(lineStart, end);
+  if (!line.includes("echo") && !line.includes("printf")) return end;
+  const m = PIPED_PRINT.exec(line);
   if (m !== null) end = lineStart + m.index;
   return end;
 }
 
 const BEGIN = /-{4,5} ?BEGIN [A-Z0-9 ]*(?:PRIVATE|SECRET) KEY/g;
 const END = /-{4,5} ?END [A-Z0-9 ]*(?:PRIVATE|SECRET) KEY/;
-// Key material: a long base64 run or an END marker. Only then is the text before a window searched.
-const KEY_MATERIAL = /[A-Za-z0-9+/=]{40}|-{4,5} ?END /;
+const HEREDOC_OPEN = /<<-?[ \t]*["']?([A-Za-z_][\w-]*)/g;
 
 /**
- * Where a window `text[from, to)` must start so that it does not begin inside a private key block:
- * the BEGIN of a block opened before `from` and not closed before it, else `from`.
+ * Where a window `text[from, …)` must start so that the rules see the context they need: the
+ * BEGIN of a private key block opened before `from` and not yet closed, or the `<<TAG` line of a
+ * heredoc still open at `from`; else `from`. Only texts holding such a marker are searched.
  */
-export function keyBlockSafeStart(text: string, from: number, to: number): number {
-  if (from <= 0 || !KEY_MATERIAL.test(text.slice(from, to))) return from;
-  let open = -1;
-  BEGIN.lastIndex = 0;
-  for (let m = BEGIN.exec(text); m !== null && m.index < from; m = BEGIN.exec(text)) open = m.index;
-  if (open < 0) return from;
-  return END.test(text.slice(open + 5, from)) ? from : open;
+export function contextStart(text: string, from: number): number {
+  if (from <= 0) return from;
+  let start = from;
+  if (text.includes("PRIVATE KEY") || text.includes("SECRET KEY")) {
+    let open = -1;
+    BEGIN.lastIndex = 0;
+    for (let m = BEGIN.exec(text); m !== null && m.index < from; m = BEGIN.exec(text)) open = m.index;
+    if (open >= 0 && !END.test(text.slice(open + 5, from))) start = open;
+  }
+  if (text.includes("<<")) {
+    HEREDOC_OPEN.lastIndex = 0;
+    for (let m = HEREDOC_OPEN.exec(text); m !== null && m.index < from; m = HEREDOC_OPEN.exec(text)) {
+      const body = text.indexOf("\n", m.index);
+      if (body < 0 || body >= from) continue;
+      const terminator = new RegExp(`\\n[ \\t]*${m[1]}[ \\t]*(?:\\n|$)`).exec(text.slice(body, from));
+      if (terminator === null) start = Math.min(start, text.lastIndexOf("\n", m.index) + 1);
+    }
+  }
+  return start;
 }
