@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runEditLatency } from "./edit-latency.ts";
 import { runManySessions } from "./many-sessions.ts";
+import { runRedaction } from "./redaction.ts";
 import { runTurnWrites } from "./turn-writes.ts";
 
 // Tiny runs so the benchmark scripts keep working; no timing is asserted, only counts.
@@ -31,4 +32,14 @@ describe("publisher benchmarks (smoke size)", () => {
     // The pipeline never sends more than the budget allows (burst + rate × window).
     expect(result.requests.max1s.sent).toBeLessThanOrEqual(result.requests.max1s.bound);
   }, 60_000);
+});
+
+describe("redaction benchmark (smoke size)", () => {
+  it("generates mostly streamed text with tool calls and measures every round", () => {
+    const result = runRedaction({ events: 600, rounds: 1 });
+    expect(result.events).toBe(600);
+    expect(result.mix.text ?? 0).toBeGreaterThan(result.events / 2);
+    expect(result.mix.tool_start ?? 0).toBeGreaterThan(0);
+    expect(result.redactionMsPer1000Events).toBeGreaterThan(0);
+  });
 });

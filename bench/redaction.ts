@@ -18,22 +18,6 @@ import { seededRandom } from "./lib/events.ts";
 import { machineInfo } from "./lib/machine.ts";
 import { quantile, round } from "./lib/stats.ts";
 
-const { values } = parseArgs({
-  options: {
-    events: { type: "string", default: "20000" },
-    rounds: { type: "string", default: "7" },
-    seed: { type: "string", default: "1" },
-    json: { type: "string" },
-    // The plugin's CPU per 1,000 events to compare with; measure it under the same load
-    // (bench/many-sessions.ts) when the machine is busy. Default: README.md, benchmark 3.
-    "plugin-ms": { type: "string", default: "23" },
-  },
-});
-const EVENTS = Number(values.events);
-const ROUNDS = Number(values.rounds);
-const random = seededRandom(Number(values.seed));
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
-
 const SESSION = "agent:main:mattermost:channel:4xp9fdt7pbgium38k9xu8ugtyy";
 const ghp = `ghp_${"Zq9Xw3".repeat(6)}`;
 const COMMANDS = [
@@ -77,132 +61,167 @@ type Body = ContentEvent extends infer E
     : never
   : never;
 
-/** One agent step: a streamed message, then tool calls (a few fail), sometimes a sub-agent. */
-function* traffic(): Generator<Body> {
-  let call = 0;
-  for (;;) {
-    yield { type: "thinking" };
-    const words = 40 + Math.floor(random() * 160);
-    let text = "";
-    for (let i = 0; i < words; i++) {
-      text += `${pick(PROSE)} `;
-      if (random() < 0.8) yield { type: "text", text }; // a delta every ~1.25 words (~8 characters), as models stream
-    }
-    yield { type: "text", text: text.trimEnd() };
-    const tools = 1 + Math.floor(random() * 3);
-    for (let t = 0; t < tools; t++) {
-      const id = `c${call++}`;
-      const exec = random() < 0.6;
-      yield exec
-        ? { type: "tool_start", callId: id, name: "exec", args: { command: pick(COMMANDS), timeout: 120 } }
-        : { type: "tool_start", callId: id, name: "read", args: { path: pick(PATHS) } };
-      const ok = random() > 0.1;
-      yield ok
-        ? { type: "tool_end", callId: id, ok }
-        : { type: "tool_end", callId: id, ok, error: pick(ERRORS) };
-    }
-    yield { type: "usage", input: 1200, output: 300 };
-    if (random() < 0.1) {
-      const child = `agent:main:subagent:${call}`;
-      yield { type: "subagent_start", child, label: "review the parser fix and its tests" };
-      yield { type: "subagent_end", child, outcome: "ok" };
-    }
-  }
+export interface RedactionBenchOptions {
+  events?: number;
+  rounds?: number;
+  seed?: number;
+  /** The plugin's CPU per 1,000 events to compare with (default: README.md, benchmark 3). */
+  pluginMs?: number;
 }
 
-const events: ContentEvent[] = [];
-for (const body of traffic()) {
-  // Through JSON, as events reach the plugin: flat strings, not the ropes `+=` builds.
-  const event = JSON.parse(
-    JSON.stringify({ v: 1, ts: events.length, session: SESSION, runId: "r1", ...body }),
+/** Generates the traffic and measures the redaction CPU per 1,000 events. */
+export function runRedaction(o: RedactionBenchOptions = {}) {
+  const rounds = o.rounds ?? 7;
+
+  /** One agent step: a streamed message, then tool calls (a few fail), sometimes a sub-agent. */
+  function* traffic(random: () => number): Generator<Body> {
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+    let call = 0;
+    for (;;) {
+      yield { type: "thinking" };
+      const words = 40 + Math.floor(random() * 160);
+      let text = "";
+      for (let i = 0; i < words; i++) {
+        text += `${pick(PROSE)} `;
+        if (random() < 0.8) yield { type: "text", text }; // a delta every ~1.25 words (~8 characters), as models stream
+      }
+      yield { type: "text", text: text.trimEnd() };
+      const tools = 1 + Math.floor(random() * 3);
+      for (let t = 0; t < tools; t++) {
+        const id = `c${call++}`;
+        const exec = random() < 0.6;
+        yield exec
+          ? { type: "tool_start", callId: id, name: "exec", args: { command: pick(COMMANDS), timeout: 120 } }
+          : { type: "tool_start", callId: id, name: "read", args: { path: pick(PATHS) } };
+        const ok = random() > 0.1;
+        yield ok
+          ? { type: "tool_end", callId: id, ok }
+          : { type: "tool_end", callId: id, ok, error: pick(ERRORS) };
+      }
+      yield { type: "usage", input: 1200, output: 300 };
+      if (random() < 0.1) {
+        const child = `agent:main:subagent:${call}`;
+        yield { type: "subagent_start", child, label: "review the parser fix and its tests" };
+        yield { type: "subagent_end", child, outcome: "ok" };
+      }
+    }
+  }
+
+  const events: ContentEvent[] = [];
+  for (const body of traffic(seededRandom(o.seed ?? 1))) {
+    // Through JSON, as events reach the plugin: flat strings, not the ropes `+=` builds.
+    const event = JSON.parse(
+      JSON.stringify({ v: 1, ts: events.length, session: SESSION, runId: "r1", ...body }),
+    );
+    events.push(event as ContentEvent);
+    if (events.length >= (o.events ?? 20_000)) break;
+  }
+
+  // Exactly the redacting calls status-model.ts makes for each event (see applyContent); a text
+  // event goes through the streaming preview of one box, as in the plugin.
+  let box = startStatus(SESSION, 0);
+  function redactFor(e: ContentEvent): unknown {
+    switch (e.type) {
+      case "text":
+        box = withStreamingPreview(box, e.text, MAX_PREVIEW, []);
+        return box;
+      case "tool_start":
+        return summarizeArgs(e.name, e.args);
+      case "tool_end":
+        return e.ok || e.error === undefined ? undefined : safeHead(e.error, 200);
+      case "subagent_start":
+      case "subagent_end":
+        return e.label === undefined ? undefined : safeHead(e.label, 64);
+      default:
+        return undefined;
+    }
+  }
+
+  // The same traffic if every text event recomputed its preview (no streaming step).
+  function everyTextEvent(e: ContentEvent): unknown {
+    return e.type === "text" ? streamingTail(e.text, MAX_PREVIEW) : redactFor(e);
+  }
+
+  function cpuMs(f: () => void): number {
+    const start = process.cpuUsage();
+    f();
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / 1000;
+  }
+
+  let sink = 0;
+  const redaction = () => {
+    for (const e of events) if (redactFor(e) !== undefined) sink++;
+  };
+  const model = () => {
+    let s = startStatus(SESSION, 0);
+    for (const e of events) {
+      s = applyContent(s, e, e.ts);
+      if (s.state !== "running") s = startStatus(SESSION, e.ts);
+    }
+    sink += s.tools.length;
+  };
+
+  redaction();
+  model(); // warm-up
+  const perThousand = (ms: number) => (ms / events.length) * 1000;
+  const redactionRuns = Array.from({ length: rounds }, () => perThousand(cpuMs(redaction)));
+  const everyRuns = Array.from({ length: rounds }, () =>
+    perThousand(
+      cpuMs(() => {
+        for (const e of events) if (everyTextEvent(e) !== undefined) sink++;
+      }),
+    ),
   );
-  events.push(event as ContentEvent);
-  if (events.length >= EVENTS) break;
-}
+  const modelRuns = Array.from({ length: rounds }, () => perThousand(cpuMs(model)));
 
-// Exactly the redacting calls status-model.ts makes for each event (see applyContent); a text
-// event goes through the streaming preview of one box, as in the plugin.
-let box = startStatus(SESSION, 0);
-function redactFor(e: ContentEvent): unknown {
-  switch (e.type) {
-    case "text":
-      box = withStreamingPreview(box, e.text, MAX_PREVIEW, []);
-      return box;
-    case "tool_start":
-      return summarizeArgs(e.name, e.args);
-    case "tool_end":
-      return e.ok || e.error === undefined ? undefined : safeHead(e.error, 200);
-    case "subagent_start":
-    case "subagent_end":
-      return e.label === undefined ? undefined : safeHead(e.label, 64);
-    default:
-      return undefined;
+  const kinds: Record<string, number> = {};
+  for (const e of events) kinds[e.type] = (kinds[e.type] ?? 0) + 1;
+  const byKind: Record<string, number> = {};
+  for (const type of Object.keys(kinds)) {
+    const of = events.filter((e) => e.type === type);
+    const ms = quantile(
+      Array.from({ length: rounds }, () => cpuMs(() => of.forEach(redactFor))),
+      0.5,
+    );
+    byKind[type] = round((ms / of.length) * 1000, 2);
   }
+
+  const pluginMs = o.pluginMs ?? 23;
+  const redactionMs = quantile(redactionRuns, 0.5);
+  const result = {
+    machine: machineInfo(),
+    events: events.length,
+    mix: kinds,
+    redactionMsPer1000Events: round(redactionMs, 3),
+    redactionMsPer1000EventsIfEveryTextEventRecomputed: round(quantile(everyRuns, 0.5), 3),
+    statusModelMsPer1000Events: round(quantile(modelRuns, 0.5), 3),
+    redactionUsPerEventByKind: byKind,
+    pluginMsPer1000Events: pluginMs,
+    shareOfPluginCpu: `${round((redactionMs / pluginMs) * 100, 2)} %`,
+    sink,
+  };
+  return result;
 }
 
-// The same traffic if every text event recomputed its preview (no streaming step).
-function everyTextEvent(e: ContentEvent): unknown {
-  return e.type === "text" ? streamingTail(e.text, MAX_PREVIEW) : redactFor(e);
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: {
+      events: { type: "string", default: "20000" },
+      rounds: { type: "string", default: "7" },
+      seed: { type: "string", default: "1" },
+      json: { type: "string" },
+      // The plugin's CPU per 1,000 events to compare with; measure it under the same load
+      // (bench/many-sessions.ts) when the machine is busy. Default: README.md, benchmark 3.
+      "plugin-ms": { type: "string", default: "23" },
+    },
+  });
+  const result = runRedaction({
+    events: Number(values.events),
+    rounds: Number(values.rounds),
+    seed: Number(values.seed),
+    pluginMs: Number(values["plugin-ms"]),
+  });
+  console.log(JSON.stringify(result, null, 2));
+  if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2));
 }
-
-function cpuMs(f: () => void): number {
-  const start = process.cpuUsage();
-  f();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
-}
-
-let sink = 0;
-const redaction = () => {
-  for (const e of events) if (redactFor(e) !== undefined) sink++;
-};
-const model = () => {
-  let s = startStatus(SESSION, 0);
-  for (const e of events) {
-    s = applyContent(s, e, e.ts);
-    if (s.state !== "running") s = startStatus(SESSION, e.ts);
-  }
-  sink += s.tools.length;
-};
-
-redaction();
-model(); // warm-up
-const perThousand = (ms: number) => (ms / events.length) * 1000;
-const redactionRuns = Array.from({ length: ROUNDS }, () => perThousand(cpuMs(redaction)));
-const everyRuns = Array.from({ length: ROUNDS }, () =>
-  perThousand(
-    cpuMs(() => {
-      for (const e of events) if (everyTextEvent(e) !== undefined) sink++;
-    }),
-  ),
-);
-const modelRuns = Array.from({ length: ROUNDS }, () => perThousand(cpuMs(model)));
-
-const kinds: Record<string, number> = {};
-for (const e of events) kinds[e.type] = (kinds[e.type] ?? 0) + 1;
-const byKind: Record<string, number> = {};
-for (const type of Object.keys(kinds)) {
-  const of = events.filter((e) => e.type === type);
-  const ms = quantile(
-    Array.from({ length: ROUNDS }, () => cpuMs(() => of.forEach(redactFor))),
-    0.5,
-  );
-  byKind[type] = round((ms / of.length) * 1000, 2);
-}
-
-const pluginMs = Number(values["plugin-ms"]);
-const redactionMs = quantile(redactionRuns, 0.5);
-const result = {
-  machine: machineInfo(),
-  events: events.length,
-  mix: kinds,
-  redactionMsPer1000Events: round(redactionMs, 3),
-  redactionMsPer1000EventsIfEveryTextEventRecomputed: round(quantile(everyRuns, 0.5), 3),
-  statusModelMsPer1000Events: round(quantile(modelRuns, 0.5), 3),
-  redactionUsPerEventByKind: byKind,
-  pluginMsPer1000Events: pluginMs,
-  shareOfPluginCpu: `${round((redactionMs / pluginMs) * 100, 2)} %`,
-  sink,
-};
-console.log(JSON.stringify(result, null, 2));
-if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2));

@@ -102,3 +102,12 @@ describe("every redaction rule is needed", () => {
     expect(without(sample.text)).toContain(sample.secret);
   });
 });
+
+describe("docs/security.md", () => {
+  it("lists every rule, in the order they run", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const doc = await readFile(new URL("../../../../../docs/security.md", import.meta.url), "utf8");
+    const listed = Array.from(doc.matchAll(/^\| `([\w-]+)` \| (?:token|grammar) \|/gm), (m) => m[1]);
+    expect(listed).toEqual(RULES.map((r) => r.id));
+  });
+});
