@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { runEditLatency } from "./edit-latency.ts";
 import { runLongTurns } from "./long-turns.ts";
 import { runManySessions } from "./many-sessions.ts";
+import { runRedaction } from "./redaction.ts";
 import { runSoak } from "./soak.ts";
 import { runTurnWrites } from "./turn-writes.ts";
 
@@ -53,4 +54,14 @@ describe("publisher benchmarks (smoke size)", () => {
     expect(result.posts.deleted).toBe(100);
     expect(result.errors).toBe(0);
   }, 60_000);
+});
+
+describe("redaction benchmark (smoke size)", () => {
+  it("generates mostly streamed text with tool calls and measures every round", () => {
+    const result = runRedaction({ events: 600, rounds: 1 });
+    expect(result.events).toBe(600);
+    expect(result.mix.text ?? 0).toBeGreaterThan(result.events / 2);
+    expect(result.mix.tool_start ?? 0).toBeGreaterThan(0);
+    expect(result.redactionMsPer1000Events).toBeGreaterThan(0);
+  });
 });

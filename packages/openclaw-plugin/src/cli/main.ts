@@ -1,3 +1,4 @@
+import { redactText } from "../core/redaction/index.ts";
 import { LedgerError } from "../runtime/ledger.ts";
 import type { CommandIo } from "./io.ts";
 import { EXIT, UsageError } from "./io.ts";
@@ -23,7 +24,13 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CommandIo) => Promise
 };
 
 /** The `live-status` command. Returns the exit code; never throws. */
-export async function main(argv: string[], io: CommandIo): Promise<number> {
+export async function main(argv: string[], rawIo: CommandIo): Promise<number> {
+  // Everything the command prints (errors, logs, `--json` summaries) passes the redactor.
+  const io: CommandIo = {
+    ...rawIo,
+    stdout: (text) => rawIo.stdout(redactText(text)),
+    stderr: (text) => rawIo.stderr(redactText(text)),
+  };
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout(`${USAGE}\n`);

@@ -48,10 +48,11 @@ export async function connectMattermost(
   try {
     parsed = new URL(url);
   } catch {
-    throw new UsageError(`--mattermost-url is not a URL: ${url}`);
+    // The URL itself is never echoed: people paste tokens and passwords into it.
+    throw new UsageError("--mattermost-url is not a URL");
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
-    throw new UsageError(`--mattermost-url must be http or https: ${url}`);
+    throw new UsageError(`--mattermost-url must be http or https, not ${parsed.protocol.slice(0, 16)}`);
   if (!token.trim()) throw new UsageError("the Mattermost token is empty");
   const clock = wait.clock ?? systemClock;
   const budget = new RateBudget({ clock, ...(ratePerSec !== undefined && { ratePerSec }) });

@@ -2,7 +2,7 @@
  * One-line, redacted summaries of tool arguments for the status box: the command of `exec`, the
  * path of `read`/`write`/`edit`, the query of `web_search`, otherwise a compact `key=value` list.
  */
-import { isSecretKey, REDACTED } from "./redact.ts";
+import { isSecretKey, REDACTED } from "./redaction/index.ts";
 import { headWindow, oneLine, safeHead } from "./text.ts";
 
 /** Longest summary, in code points. */

@@ -72,6 +72,18 @@ describe("parseEventLine: the common fields", () => {
     expect("reason" in result ? result.reason : "").not.toContain("abc123secret");
   });
 
+  it.each([
+    "ghp_Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9",
+    "ghp_Zq9Zq9",
+    '{"a": ghp_Zq9Zq9Zq9}',
+    `${"x".repeat(30)} password=hunter2hunter2`,
+  ])("quotes no part of the bad line %s in its reason", (bad) => {
+    const result = parseEventLine(bad);
+    const reason = "reason" in result ? result.reason : "";
+    expect(reason).toMatch(/^invalid JSON/);
+    expect(reason).not.toMatch(/Zq9Zq9|hunter2|xxxx|"/);
+  });
+
   it("drops unknown extra fields, at the top and inside trigger", () => {
     const result = parseEventLine(
       line({ ...base, type: "run_start", extra: 1, trigger: { kind: "user", postId: "p1", more: true } }),

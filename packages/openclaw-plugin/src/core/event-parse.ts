@@ -277,8 +277,8 @@ export function parseEventLine(line: string): ParseResult {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    // V8 appends a quote of the input ("…" is not valid JSON): drop it, it may hold a secret.
-    const message = (e instanceof Error ? e.message : String(e)).replace(/, ".*" is not valid JSON$/s, "");
+    // V8 may quote the input (`"ghp_Zq9…"... is not valid JSON`): keep only what precedes a quote.
+    const message = (e instanceof Error ? e.message : String(e)).replace(/,?\s*".*$/s, "");
     return { ok: false, reason: `invalid JSON: ${message}` };
   }
   return parseEventValue(value);

@@ -30,7 +30,7 @@ export function controlLines(s: LiveStatusV1, ctx: RenderContext = {}): string[]
     const bot = ctx.botUsername && /^[\w.-]+$/.test(ctx.botUsername) ? ctx.botUsername : undefined;
     lines.push(
       `⏸️ **Waiting for approval:**${command || " a command"}`,
-      `Answer here: ${inlineCode(approveCommand(id, "allow-once", bot))} (or \`allow-always\`, \`deny\`)`,
+      `Answer here: ${inlineCode(approveCommand(id, "allow-once", bot), true)} (or \`allow-always\`, \`deny\`)`,
     );
   }
   const notice = s.approvalNotice;

@@ -251,9 +251,13 @@ export function escapeText(text: string): string {
 
 /**
  * Wraps one line of text in an inline code span whose fence is longer than any backtick run
- * inside it, so backticks in tool arguments cannot end the span early.
+ * inside it, so backticks in tool arguments cannot end the span early. Mentions inside get a
+ * word joiner too: older servers find code spans with a regular expression that a long fence
+ * defeats, and would then notify `@channel`. `ownCommand` keeps them for a command of ours that
+ * people copy (`@<bot> /approve …`): a joiner there would break the command they paste.
  */
-export function inlineCode(text: string): string {
+export function inlineCode(raw: string, ownCommand = false): string {
+  const text = ownCommand ? raw : raw.replace(/@(?=\w)/g, "@\u2060");
   const longest = Math.max(0, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
   const fence = "`".repeat(longest + 1);
   const pad = text.startsWith("`") || text.endsWith("`") || /^ .* $/.test(text) ? " " : "";

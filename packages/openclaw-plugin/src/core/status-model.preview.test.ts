@@ -10,7 +10,8 @@ const said = (t: string) => applyContent(startStatus(SESSION, T0), text(t), T0 +
 
 describe("the preview of a box", () => {
   it("shows what the agent says as plain text, without markdown markers", () => {
-    expect(said("## Plan\n- **read** the `notes`\n- see [docs](https://example.com)").preview).toBe(
+    // The line is finished: a streaming preview holds back an unfinished last word (it may be a secret's start).
+    expect(said("## Plan\n- **read** the `notes`\n- see [docs](https://example.com)\n").preview).toBe(
       "Plan read the notes see docs",
     );
   });

@@ -13,10 +13,10 @@ import type {
 } from "@live-status/contract";
 import { summarizeArgs } from "./args-summary.ts";
 import type { ContentEvent } from "./events.ts";
-import { plainText } from "./plain-text.ts";
 import { agentOf } from "./session-key.ts";
 import { applyApproval, applyPlan, settleWaiting } from "./status-controls.ts";
-import { clip, oneLine, safeHead, safeTail } from "./text.ts";
+import { settledPreview, withStreamingPreview } from "./stream-preview.ts";
+import { clip, oneLine, safeHead } from "./text.ts";
 
 export interface StatusOptions {
   /** Show a short redacted summary of each tool call's arguments. */
@@ -77,11 +77,8 @@ export function applyContent(
   switch (e.type) {
     case "thinking":
       return s.thinking ? s : { ...s, thinking: true };
-    case "text": {
-      const preview = safeTail(plainText(String(e.text ?? "")), MAX_PREVIEW, o.redact);
-      if (preview.length === 0) return s.thinking ? { ...s, thinking: false } : s;
-      return { ...s, thinking: false, preview };
-    }
+    case "text":
+      return withStreamingPreview(s, String(e.text ?? ""), MAX_PREVIEW, o.redact);
     case "tool_start":
       return startTool(s, e.callId, e.name, e.args, now, o);
     case "tool_end":
@@ -153,7 +150,8 @@ export function finishStatus(
   const subState: SubagentState = state === "done" ? "done" : state === "error" ? "error" : "aborted";
   const text = error === undefined ? "" : safeHead(String(error), MAX_RUN_ERROR, o.redact);
   // A final box waits for nothing: an answer can no longer reach the run.
-  const { error: _previous, waiting: _waiting, preview, ...rest } = s;
+  const { error: _previous, waiting: _waiting, preview: _streamed, ...rest } = s;
+  const preview = state === "done" ? undefined : settledPreview(s, MAX_PREVIEW, o.redact);
   return {
     ...rest,
     state,
@@ -168,7 +166,7 @@ export function finishStatus(
       return { ...closed, state: subState, endedAt: Math.max(endedAt, a.startedAt) };
     }),
     ...(text.length > 0 ? { error: text } : {}),
-    ...(preview !== undefined && state !== "done" ? { preview } : {}),
+    ...(preview !== undefined ? { preview } : {}),
   };
 }
 
