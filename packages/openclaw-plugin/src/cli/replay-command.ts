@@ -23,10 +23,19 @@ Options:
   --speed max|FACTOR     max: as fast as possible, with event time as the clock (default);
                          FACTOR: that many times faster than recorded (1 = real time)
   --rate-per-sec N       Mattermost requests per second for the token (default 5, burst 5)
-  --json                 print a JSON summary on stdout
+  --final-wait SECONDS   once the input ends, how long to wait for Mattermost to take the final
+                         states (default 300; 10 after SIGINT/SIGTERM); what is left stays in the
+                         --ledger file and lands on the next run on it
+  --json                 print a JSON summary on stdout (boxesShown, boxesNeverShown, finalsLanded,
+                         finalsPending, finalsImpossible)
   --quiet                no info lines on stderr
-Exit: 0 ok, 1 a final state could not be written, 2 usage or configuration error, 3 bad input lines,
-130 stopped by SIGINT/SIGTERM (live boxes are finalized as interrupted first).`;
+Exit: 0 every box appeared and every final state landed, 1 Mattermost unreachable, 2 usage or
+configuration error, 3 bad input lines, 4 a box never appeared or a final state did not land
+(still owed: see --json), 130 stopped by SIGINT/SIGTERM (live boxes are finalized as interrupted first).`;
+
+/** Real-time waits for the final writes at the end of a replay (see --final-wait). */
+const FINAL_WAIT_MS = 300_000;
+const FINAL_WAIT_AFTER_SIGNAL_MS = 10_000;
 
 interface ReplayArgs {
   file: string;
@@ -35,6 +44,7 @@ interface ReplayArgs {
   ledger: string;
   speed: "max" | number;
   ratePerSec: number | undefined;
+  finalWaitMs: number | undefined;
   json: boolean;
   quiet: boolean;
 }
@@ -51,6 +61,7 @@ function parseReplayArgs(argv: string[], env: CommandIo["env"]): ReplayArgs {
         ledger: { type: "string" },
         speed: { type: "string" },
         "rate-per-sec": { type: "string" },
+        "final-wait": { type: "string" },
         json: { type: "boolean" },
         quiet: { type: "boolean" },
       },
@@ -72,8 +83,13 @@ function parseReplayArgs(argv: string[], env: CommandIo["env"]): ReplayArgs {
   const ratePerSec = rateText === undefined ? undefined : Number(rateText);
   if (ratePerSec !== undefined && !(Number.isFinite(ratePerSec) && ratePerSec >= 0.1 && ratePerSec <= 100))
     throw new UsageError(`--rate-per-sec must be a number from 0.1 to 100, not ${rateText}`);
+  const waitText = values["final-wait"] as string | undefined;
+  const finalWait = waitText === undefined ? undefined : Number(waitText);
+  if (finalWait !== undefined && !(Number.isFinite(finalWait) && finalWait >= 0))
+    throw new UsageError(`--final-wait must be a number of seconds, not ${waitText}`);
   return {
     file: positionals[0] ?? "",
+    finalWaitMs: finalWait === undefined ? undefined : finalWait * 1000,
     url,
     token,
     ledger: (values.ledger as string | undefined) ?? ":memory:",
@@ -118,6 +134,8 @@ export async function replayCommand(argv: string[], io: CommandIo): Promise<numb
       client: connection.io.client,
       botUserId: connection.botUserId,
       clock,
+      // Back-offs wait real time: an outage is not shortened by event time racing ahead.
+      retryClock: systemClock,
       log,
     });
     runtime.restore();
@@ -133,10 +151,22 @@ export async function replayCommand(argv: string[], io: CommandIo): Promise<numb
     const interrupted = io.signal?.aborted === true;
     if (interrupted)
       log.warn(`stopped by ${String(io.signal?.reason ?? "signal")}: live boxes end as interrupted`);
-    await finishPlay(
+    const waitMs = args.finalWaitMs ?? (interrupted ? FINAL_WAIT_AFTER_SIGNAL_MS : FINAL_WAIT_MS);
+    const settled = await finishPlay(
       { runtime, clock, io: connection.io },
       interrupted ? "replay stopped" : "replay input ended",
+      { waitMs, realClock: systemClock },
     );
+    const report = runtime.report();
+    if (!settled) {
+      const where =
+        args.ledger === ":memory:"
+          ? "they are lost (no --ledger file)"
+          : `they stay in ${args.ledger} and land on the next run on it`;
+      io.stderr(
+        `live-status replay: Mattermost did not take ${report.finalsPending} final state(s) within ${Math.round(waitMs / 1000)} s; ${where}\n`,
+      );
+    }
 
     const sessions = runtime.summary();
     const totals = Object.values(sessions).reduce(
@@ -147,19 +177,19 @@ export async function replayCommand(argv: string[], io: CommandIo): Promise<numb
       }),
       { boxesCreated: 0, updates: 0, boxesRemoved: 0 },
     );
-    const finalsLost = runtime.finalsNotLanded();
+    const finalsNotLanded = report.finalsPending + report.finalsImpossible;
     const summary = {
       events: events.length,
       badLines,
       sessions,
-      totals: { ...totals, finalsNotLanded: finalsLost },
+      totals: { ...totals, ...report, finalsNotLanded },
       apiCalls: connection.io.calls(),
     };
     if (args.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else io.stdout(humanSummary(summary));
     if (interrupted) return EXIT.interrupted;
     if (badLines > 0) return EXIT.badInput;
-    return finalsLost > 0 ? EXIT.failed : EXIT.ok;
+    return finalsNotLanded > 0 || report.boxesNeverShown > 0 ? EXIT.undelivered : EXIT.ok;
   } finally {
     owned.close();
   }
@@ -171,7 +201,13 @@ function humanSummary(s: {
     string,
     { boxesCreated: number; updates: number; boxesRemoved: number; finalState: string | null }
   >;
-  totals: { boxesCreated: number; boxesRemoved: number; finalsNotLanded: number };
+  totals: {
+    boxesCreated: number;
+    boxesRemoved: number;
+    boxesNeverShown: number;
+    finalsPending: number;
+    finalsImpossible: number;
+  };
   apiCalls: Record<string, number>;
 }): string {
   const lines = [`${s.events} events, ${Object.keys(s.sessions).length} sessions with boxes`];
@@ -183,6 +219,10 @@ function humanSummary(s: {
     .map(([k, v]) => `${k} ${v}`)
     .join(", ");
   lines.push(`API calls: ${calls || "none"}`);
-  if (s.totals.finalsNotLanded > 0) lines.push(`final states not written: ${s.totals.finalsNotLanded}`);
+  if (s.totals.boxesNeverShown > 0) lines.push(`boxes that never appeared: ${s.totals.boxesNeverShown}`);
+  if (s.totals.finalsPending > 0)
+    lines.push(`final states still owed (kept for the next run): ${s.totals.finalsPending}`);
+  if (s.totals.finalsImpossible > 0)
+    lines.push(`final states that can never be written: ${s.totals.finalsImpossible}`);
   return `${lines.join("\n")}\n`;
 }
