@@ -188,11 +188,11 @@ export class LiveStatusRuntime {
   report(): DeliveryReport {
     let finalsPending = 0;
     for (const kind of this.#owed.values()) if (kind === "final") finalsPending++;
-    let boxesNeverShown = 0;
-    for (const boxId of this.#asked) if (!this.#shown.has(boxId)) boxesNeverShown++;
+    let boxesShown = 0;
+    for (const boxId of this.#asked) if (this.#shown.has(boxId)) boxesShown++;
     return {
-      boxesShown: this.#shown.size,
-      boxesNeverShown,
+      boxesShown,
+      boxesNeverShown: this.#asked.size - boxesShown,
       finalsLanded: this.#finalsLanded,
       finalsPending,
       finalsImpossible: this.#finalsImpossible,
