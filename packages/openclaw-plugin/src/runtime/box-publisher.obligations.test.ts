@@ -10,7 +10,7 @@ import {
   testPublisher,
   type Wire,
 } from "../../test/support/publisher-harness.ts";
-import type { BoxPublisherOptions, GoneReason } from "./box-publisher.ts";
+import { type BoxPublisherOptions, type GoneReason, RecoveryBeacon } from "./box-publisher.ts";
 import { ManualClock } from "./clock.ts";
 
 let wire: Wire;
@@ -164,5 +164,38 @@ describe("a box's first appearance is an obligation", () => {
     const result = await wire.run(box.finish(render(2, "interrupted")));
     expect(result.landed).toBe(true);
     expect(livePosts()).toHaveLength(1);
+  });
+});
+
+describe("recovery", () => {
+  it("wakes every box waiting out a back-off as soon as one write gets through", async () => {
+    const beacon = new RecoveryBeacon();
+    const other = wire.fake.addChannel("O", "other").id;
+    const early = publisher({ beacon, random: () => 0 });
+    const late = publisher({
+      beacon,
+      random: () => 0.999,
+      target: { channelId: other },
+      boxId: "box-2",
+      pendingPostId: "pending-2",
+    });
+    early.show(render(1));
+    late.show(render(1));
+    await wire.run(Promise.all([early.idle(), late.idle()]));
+    const end = wire.clock.now() + 110_000;
+    wire.fake.faults.serverError({ status: 503, count: 1e9, match: () => wire.clock.now() < end });
+    const landed: Record<string, number> = {};
+    const done = Promise.all(
+      [early, late].map((box, i) =>
+        box.finish(render(2, "done")).then(() => {
+          landed[i] = wire.clock.now();
+        }),
+      ),
+    );
+    await wire.run(done, 100, 600_000);
+    // The late box's own back-off had up to 15 s left; the early box's success woke it.
+    expect((landed[1] ?? 0) - (landed[0] ?? 0)).toBeLessThanOrEqual(200);
+    expect(landed[0]).toBeLessThanOrEqual(end + 7_500);
+    wire.fake.faults.clear();
   });
 });

@@ -67,6 +67,8 @@ export interface BoxPublisherOptions {
   mayExist?: { since: number };
   /** Least clock time between two writes of this box, the final one excepted. Default 1000 ms. */
   minIntervalMs?: number;
+  /** Wakes this box's back-offs when another box's write gets through, and is told when this one's does. */
+  beacon?: RecoveryBeacon;
   /** Sent with the create so a repeated create never makes a second post. */
   pendingPostId: string;
   /** Adopt a post made earlier (e.g. before a restart) instead of creating one. */
@@ -81,6 +83,27 @@ export interface BoxPublisherOptions {
 }
 
 type RemoveMode = "delete" | { receipt: RenderedPost };
+
+/**
+ * Shared by the publishers of one Mattermost: a write that succeeds after failures says the server is
+ * back, and every box waiting out a back-off tries again at once (the rate budget spaces them), so
+ * owed finals land within moments of a recovery instead of up to a full back-off later.
+ */
+export class RecoveryBeacon {
+  readonly #waiters = new Set<() => void>();
+
+  /** Calls `wake` once, at the next recovery; returns a function that cancels the wait. */
+  onRecovery(wake: () => void): () => void {
+    this.#waiters.add(wake);
+    return () => this.#waiters.delete(wake);
+  }
+
+  recovered(): void {
+    const waiters = [...this.#waiters];
+    this.#waiters.clear();
+    for (const wake of waiters) wake();
+  }
+}
 
 /**
  * Keeps one Mattermost post (one box) showing the latest state it was given. One write in flight at
@@ -286,12 +309,22 @@ export class BoxPublisher {
     return this.o.retryClock ?? this.o.clock;
   }
 
-  /** Waits out the back-off on the retry clock; only `abandon()` cuts it short. */
+  /** Waits out the back-off on the retry clock; `abandon()` and a recovery elsewhere cut it short. */
   private async backOff(): Promise<void> {
+    const wake = new AbortController();
+    const stop = () => wake.abort();
+    this.stopping.signal.addEventListener("abort", stop, { once: true });
+    const cancel = this.o.beacon?.onRecovery(() => {
+      this.retryAt = Number.NEGATIVE_INFINITY;
+      wake.abort();
+    });
     try {
-      await this.retryClock.sleep(this.retryAt - this.retryClock.now(), this.stopping.signal);
+      await this.retryClock.sleep(this.retryAt - this.retryClock.now(), wake.signal);
     } catch {
-      // Abandoned: the loop sees it is closed.
+      // Woken: the loop re-reads the state.
+    } finally {
+      cancel?.();
+      this.stopping.signal.removeEventListener("abort", stop);
     }
   }
 
@@ -349,6 +382,7 @@ export class BoxPublisher {
       return;
     }
     this.lookupDone();
+    if (this.failures > 0) this.o.beacon?.recovered();
     this.failures = 0;
     const [mine, ...copies] = found;
     if (!mine) return;
@@ -430,8 +464,10 @@ export class BoxPublisher {
         else this.desired ??= next;
         this.o.onPosted?.(created.id);
       }
-      if (this.failures > 0)
+      if (this.failures > 0) {
         this.o.log.info("box writes recovered", { ...this.fields(), failures: this.failures });
+        this.o.beacon?.recovered();
+      }
       this.failures = 0;
       this.settleFinish();
     } catch (error) {

@@ -20,7 +20,7 @@ import type { SlotEvent, SlotState } from "../core/lifecycle.ts";
 import { renderPost, renderReceipt } from "../core/render.ts";
 import { finishStatus, startStatus } from "../core/status-model.ts";
 import type { BoxTarget, GoneReason, Logger, RenderedPost } from "./box-publisher.ts";
-import { BoxPublisher } from "./box-publisher.ts";
+import { BoxPublisher, RecoveryBeacon } from "./box-publisher.ts";
 import type { Clock } from "./clock.ts";
 import type { BoxRecord, Ledger, LedgerBatch, OutboxEntry, OutboxKind, SlotRecord } from "./ledger.ts";
 import { decideRetry } from "./retry-policy.ts";
@@ -95,6 +95,7 @@ export class LiveStatusRuntime {
   #finalsImpossible = 0;
   /** Set by `abandon()`: publishers let go, nothing more is written to the ledger about boxes. */
   readonly #stopping = new AbortController();
+  readonly #beacon = new RecoveryBeacon();
 
   constructor(o: RuntimeOptions) {
     this.#o = o;
@@ -357,6 +358,7 @@ export class LiveStatusRuntime {
       boxId,
       pendingPostId,
       botUserId: this.#o.botUserId,
+      beacon: this.#beacon,
       ...(postId !== undefined && { existingPostId: postId }),
       ...(mayExist !== undefined && { mayExist }),
       ...(this.#o.minIntervalMs !== undefined && { minIntervalMs: this.#o.minIntervalMs }),
