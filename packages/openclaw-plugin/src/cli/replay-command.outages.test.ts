@@ -81,6 +81,9 @@ describe("live-status replay against a Mattermost that fails", () => {
     expect(first.totals).toMatchObject({ boxesShown: 1, finalsLanded: 0, finalsPending: 1 });
     expect(first.stderr).toContain(`they stay in ${ledger}`);
     expect(stateOf(0)).toBe("running");
+    const out: string[] = [];
+    await main(["status", "--ledger", ledger], { stdout: (t) => out.push(t), stderr: () => {}, env: {} });
+    expect(out.join("")).toMatch(/box #1 running .* post=[a-z0-9]{26} {2}owes final done since /);
 
     fake.faults.clear();
     const second = await replay(await eventsFile([]), "--ledger", ledger);

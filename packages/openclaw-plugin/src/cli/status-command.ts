@@ -30,6 +30,7 @@ export async function statusCommand(argv: string[], io: CommandIo): Promise<numb
   }
   try {
     const boxes = ledger.listBoxes();
+    const owed = new Map(ledger.listOutbox().map((e) => [e.boxId, e]));
     const sessions = ledger.listSlots().map((slot) => ({
       session: slot.session,
       conversation: slot.conversation,
@@ -44,6 +45,13 @@ export async function statusCommand(argv: string[], io: CommandIo): Promise<numb
           channelId: b.channelId,
           rootId: b.rootId ?? null,
           postId: b.postId ?? null,
+          owed: owed.has(b.boxId)
+            ? {
+                kind: owed.get(b.boxId)?.kind,
+                state: owed.get(b.boxId)?.status.state,
+                since: owed.get(b.boxId)?.since,
+              }
+            : null,
         })),
     }));
     const problems = ledger.problems();
@@ -65,7 +73,7 @@ export async function statusCommand(argv: string[], io: CommandIo): Promise<numb
         );
       for (const b of s.boxes)
         io.stdout(
-          `  box #${b.generation} ${b.state} channel=${b.channelId}${b.rootId ? ` root=${b.rootId}` : ""} post=${b.postId ?? "(not created)"}\n`,
+          `  box #${b.generation} ${b.state} channel=${b.channelId}${b.rootId ? ` root=${b.rootId}` : ""} post=${b.postId ?? "(not created)"}${owedText(b.owed)}\n`,
         );
     }
     for (const p of problems) io.stderr(`unreadable ${p.table} row ${p.key}: ${p.reason}\n`);
@@ -73,4 +81,13 @@ export async function statusCommand(argv: string[], io: CommandIo): Promise<numb
   } finally {
     ledger.close();
   }
+}
+
+/** An owed write, as the next start will land it. */
+function owedText(owed: { kind?: string; state?: string; since?: number } | null): string {
+  if (!owed) return "";
+  const since = owed.since === undefined ? "" : ` since ${new Date(owed.since).toISOString()}`;
+  return owed.kind === "final"
+    ? `  owes final ${owed.state}${since} (the next start lands it)`
+    : `  owes its first appearance${since} (the next start shows it, interrupted)`;
 }
