@@ -1,6 +1,11 @@
 import { assertServedAccordingToSpec } from "@live-status/fake-mattermost";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type OutageWorld, startOutageWorld, stateOf } from "../../test/support/outage-world.ts";
+import {
+  expectOneBox,
+  type OutageWorld,
+  startOutageWorld,
+  stateOf,
+} from "../../test/support/outage-world.ts";
 
 let world: OutageWorld;
 
@@ -12,15 +17,6 @@ afterEach(async () => {
   assertServedAccordingToSpec(world.wire.fake);
   await world.close();
 });
-
-/** Exactly one box for the run, in the conversation, showing `state`; nothing else ever posted. */
-function expectOneBox(state: string) {
-  const boxes = world.boxes();
-  expect(boxes).toHaveLength(1);
-  expect(boxes[0]?.delete_at).toBe(0);
-  expect(boxes[0]?.channel_id).toBe(world.channelId);
-  expect(stateOf(boxes[0])).toBe(state);
-}
 
 const tool = (n: number) => ({ type: "tool_start", runId: "r1", callId: `c${n}`, name: "exec" });
 const outages = [5_000, 30_000, 90_000];
@@ -36,7 +32,7 @@ describe("an outage of Mattermost", () => {
     expect(p.runtime.report()).toMatchObject({ boxesShown: 1, boxesNeverShown: 0 });
     p.runtime.ingest(world.event({ type: "run_end", runId: "r1", outcome: "ok" }));
     await world.settle(p);
-    expectOneBox("done");
+    expectOneBox(world, "done");
     expect(p.runtime.report()).toMatchObject({ finalsLanded: 1, finalsPending: 0 });
     expect(p.ledger.listOutbox()).toEqual([]);
   });
@@ -53,7 +49,7 @@ describe("an outage of Mattermost", () => {
     await world.wire.advance(1_000);
     p.runtime.ingest(world.event({ type: "run_end", runId: "r1", outcome: "error", error: "boom" }));
     await world.settle(p);
-    expectOneBox("error");
+    expectOneBox(world, "error");
   });
 
   it.each(outages)("of %i ms at the final lands it once Mattermost is back", async (ms) => {
@@ -66,7 +62,7 @@ describe("an outage of Mattermost", () => {
     expect(stateOf(world.boxes()[0])).toBe("running");
     expect(p.ledger.listOutbox().map((e) => e.kind)).toEqual(["final"]);
     await world.settle(p);
-    expectOneBox("done");
+    expectOneBox(world, "done");
     expect(p.ledger.listOutbox()).toEqual([]);
     expect(p.ledger.listBoxes()[0]?.state).toBe("done");
   });
@@ -80,7 +76,7 @@ describe("an outage of Mattermost", () => {
       await world.wire.advance(500);
       p.runtime.ingest(world.event({ type: "run_end", runId: "r1", outcome: "ok" }));
       await world.settle(p);
-      expectOneBox("done");
+      expectOneBox(world, "done");
       const creates = world.wire.fake.requests().filter((r) => r.method === "POST" && r.status === 201);
       expect(creates).toHaveLength(1);
       expect(p.runtime.report()).toMatchObject({ boxesShown: 1, finalsLanded: 1, finalsPending: 0 });
@@ -99,7 +95,7 @@ describe("an outage of Mattermost", () => {
       await world.wire.advance(ms / 2);
       expect(stateOf(world.boxes()[0])).toBe("running");
       await world.settle(second);
-      expectOneBox("interrupted");
+      expectOneBox(world, "interrupted");
     },
   );
 });
@@ -122,7 +118,7 @@ describe("a stop while Mattermost is down", () => {
     await world.wire.advance(120_000);
     const second = world.start();
     await world.settle(second);
-    expectOneBox("done");
+    expectOneBox(world, "done");
     expect(world.boxes()[0]?.id).toBe(postId);
     expect(second.ledger.listOutbox()).toEqual([]);
   });

@@ -1,6 +1,11 @@
 import { assertServedAccordingToSpec } from "@live-status/fake-mattermost";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type OutageWorld, startOutageWorld, stateOf } from "../../test/support/outage-world.ts";
+import {
+  expectOneBox,
+  type OutageWorld,
+  startOutageWorld,
+  stateOf,
+} from "../../test/support/outage-world.ts";
 
 let world: OutageWorld;
 
@@ -12,14 +17,6 @@ afterEach(async () => {
   assertServedAccordingToSpec(world.wire.fake);
   await world.close();
 });
-
-function expectOneBox(state: string) {
-  const boxes = world.boxes();
-  expect(boxes).toHaveLength(1);
-  expect(boxes[0]?.delete_at).toBe(0);
-  expect(boxes[0]?.channel_id).toBe(world.channelId);
-  expect(stateOf(boxes[0])).toBe(state);
-}
 
 const start = () => world.event({ type: "run_start", runId: "r1" });
 const end = () => world.event({ type: "run_end", runId: "r1", outcome: "ok" });
@@ -35,7 +32,7 @@ describe("kill -9 and a restart on the same ledger", () => {
     await world.wire.advance(60_000);
     const second = world.start();
     await world.settle(second);
-    expectOneBox("interrupted");
+    expectOneBox(world, "interrupted");
   });
 
   it("with the create in flight (its answer lost): the next start finds that post instead of making a second", async () => {
@@ -50,7 +47,7 @@ describe("kill -9 and a restart on the same ledger", () => {
     await world.wire.advance(60_000);
     const second = world.start();
     await world.settle(second);
-    expectOneBox("interrupted");
+    expectOneBox(world, "interrupted");
     expect(second.log.lines.some((l) => l.msg.startsWith("found the box's post"))).toBe(true);
   });
 
@@ -64,7 +61,7 @@ describe("kill -9 and a restart on the same ledger", () => {
     world.kill(first);
     const second = world.start();
     await world.settle(second);
-    expectOneBox("interrupted");
+    expectOneBox(world, "interrupted");
     expect(world.boxes()[0]?.id).toBe(postId);
   });
 
@@ -82,7 +79,7 @@ describe("kill -9 and a restart on the same ledger", () => {
     const second = world.start();
     expect(second.ledger.listOutbox().map((e) => [e.kind, e.status.state])).toEqual([["final", "done"]]);
     await world.settle(second);
-    expectOneBox("done");
+    expectOneBox(world, "done");
     expect(second.ledger.listOutbox()).toEqual([]);
   });
 
@@ -98,7 +95,7 @@ describe("kill -9 and a restart on the same ledger", () => {
     await world.wire.advance(30_000);
     expect(stateOf(world.boxes()[0])).toBe("running");
     await world.settle(second);
-    expectOneBox("done");
+    expectOneBox(world, "done");
   });
 
   it("twice in a row, the second time before anything landed: still one box, interrupted", async () => {
@@ -112,6 +109,6 @@ describe("kill -9 and a restart on the same ledger", () => {
     world.kill(second);
     const third = world.start();
     await world.settle(third);
-    expectOneBox("interrupted");
+    expectOneBox(world, "interrupted");
   });
 });

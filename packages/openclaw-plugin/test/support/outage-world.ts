@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { BoxState, LiveStatusV1 } from "@live-status/contract";
 import { LIVE_STATUS_POST_TYPE } from "@live-status/contract";
 import type { FakePost } from "@live-status/fake-mattermost";
+import { expect } from "vitest";
 import { SqliteLedger } from "../../src/adapters/storage/sqlite-ledger.ts";
 import type { LiveEvent } from "../../src/core/events.ts";
 import { DEFAULT_CORE_CONFIG } from "../../src/runtime/defaults.ts";
@@ -101,4 +102,13 @@ export async function startOutageWorld(): Promise<OutageWorld> {
 
 export function stateOf(post: FakePost | undefined): BoxState | undefined {
   return (post?.props.live_status as LiveStatusV1 | undefined)?.state;
+}
+
+/** The end state every fault case must reach: exactly one box for the run, in its conversation, showing `state`. */
+export function expectOneBox(world: OutageWorld, state: BoxState): void {
+  const boxes = world.boxes();
+  expect(boxes).toHaveLength(1);
+  expect(boxes[0]?.delete_at).toBe(0);
+  expect(boxes[0]?.channel_id).toBe(world.channelId);
+  expect(stateOf(boxes[0])).toBe(state);
 }

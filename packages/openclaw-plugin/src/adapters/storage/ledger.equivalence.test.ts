@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Conversation } from "../../core/conversation.ts";
 import { slotKey } from "../../core/conversation.ts";
+import { startStatus } from "../../core/status-model.ts";
 import type { BoxRecord, Ledger, OutboxEntry, SlotRecord } from "../../runtime/ledger.ts";
 import { BOX_STATES, LedgerError } from "../../runtime/ledger.ts";
 import { MemoryLedger } from "./memory-ledger.ts";
@@ -71,17 +72,7 @@ function toOutbox(o: OutboxInput): OutboxEntry {
   return {
     boxId: `${slot}#${o.generation}`,
     kind: o.kind,
-    status: {
-      v: 1,
-      session: "s1",
-      state: o.state,
-      startedAt: 1,
-      thinking: false,
-      tools: [],
-      toolsOmitted: 0,
-      subagents: [],
-      tokens: { input: 0, output: 0 },
-    },
+    status: { ...startStatus("s1", 1), state: o.state },
     since: o.since,
     updatedAt: o.since,
   };
