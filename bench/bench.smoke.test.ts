@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runEditLatency } from "./edit-latency.ts";
 import { runManySessions } from "./many-sessions.ts";
+import { runOutageRecovery } from "./outage-recovery.ts";
 import { runTurnWrites } from "./turn-writes.ts";
 
 // Tiny runs so the benchmark scripts keep working; no timing is asserted, only counts.
@@ -30,5 +31,11 @@ describe("publisher benchmarks (smoke size)", () => {
     expect(result.events).toBe(6 * (2 * 5 + 1));
     // The pipeline never sends more than the budget allows (burst + rate × window).
     expect(result.requests.max1s.sent).toBeLessThanOrEqual(result.requests.max1s.bound);
+  }, 60_000);
+
+  it("lands every owed final once Mattermost is back after an outage, one post per run", async () => {
+    const result = await runOutageRecovery({ sessions: 3, outageSeconds: 0.5 });
+    expect(result).toMatchObject({ notFinal: 0, extraPosts: 0 });
+    expect(result.recoveryToFinalMs.n).toBe(3);
   }, 60_000);
 });
