@@ -27,6 +27,11 @@ export interface FakeUser {
   id: string;
   username: string;
   token: string;
+  /**
+   * The CSRF token of the user's browser session: a browser signed in with the `MMAUTHTOKEN` cookie
+   * (= `token`) sends it back as `X-CSRF-Token` (Mattermost sets it as the `MMCSRF` cookie).
+   */
+  csrf: string;
   isBot: boolean;
 }
 

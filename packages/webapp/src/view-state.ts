@@ -3,7 +3,7 @@ import { clip, formatCount, formatElapsed, formatStepDuration, plural } from "./
 import { readLiveStatus } from "./read-live-status.ts";
 
 /** A semantic icon; the component decides how it is drawn. */
-export type IconName = "spinner" | "check" | "cross" | "stop" | "pause";
+export type IconName = "spinner" | "check" | "cross" | "stop" | "pause" | "pending";
 
 /** A semantic colour; the component maps it to a Mattermost theme colour. */
 export type Tone = "active" | "ok" | "error" | "warn" | "muted";
@@ -124,7 +124,8 @@ export function toViewState(props: unknown, now: number, options: ViewOptions = 
   if (end !== undefined) view.elapsed = formatElapsed(end - s.startedAt);
   if (!final) {
     const runningTool = s.tools.findLast((t) => t.state === "running");
-    if (s.thinking) view.activity = "thinking…";
+    if (s.waiting?.kind === "approval") view.activity = "waiting for approval";
+    else if (s.thinking) view.activity = "thinking…";
     else if (runningTool) view.activity = `calling ${clip(runningTool.name, 40)}`;
   }
   if (s.tokens.input > 0 || s.tokens.output > 0) {

@@ -1,5 +1,5 @@
 import { createMattermostClient } from "../adapters/mattermost/client.ts";
-import { MattermostApiError } from "../adapters/mattermost/errors.ts";
+import { MattermostApiError } from "../ports/mattermost-errors.ts";
 import { systemClock } from "../runtime/clock.ts";
 import type { InstrumentedClient } from "../runtime/instrumented-client.ts";
 import { instrumentClient } from "../runtime/instrumented-client.ts";

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { openLedger } from "../adapters/storage/index.ts";
-import type { Clock } from "../runtime/clock.ts";
+import type { Clock } from "../ports/clock.ts";
 import type { Ledger } from "../runtime/ledger.ts";
 import { UsageError } from "./io.ts";
 

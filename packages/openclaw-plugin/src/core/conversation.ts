@@ -1,19 +1,8 @@
 /**
  * A Mattermost conversation a box can live in. A box belongs to exactly one (session, conversation)
- * pair; routing guarantees a run never touches another conversation's box.
+ * pair; routing guarantees a run never touches another conversation's box. Its keys: `keys.ts`.
  */
 export type Conversation =
   | { kind: "channel"; channelId: string; rootId?: string }
   /** A DM known only by the other user's id; the runtime resolves the DM channel. */
   | { kind: "dm"; userId: string; rootId?: string };
-
-/** Stable identity of a conversation, used in slot keys and the ledger. */
-export function conversationKey(c: Conversation): string {
-  const base = c.kind === "channel" ? `channel:${c.channelId}` : `dm:${c.userId}`;
-  return c.rootId ? `${base}/thread:${c.rootId}` : base;
-}
-
-/** A box slot: one session in one conversation. */
-export function slotKey(session: string, c: Conversation): string {
-  return `${session}|${conversationKey(c)}`;
-}

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { T0, testConfig } from "../../test/support/lifecycle.ts";
-import { slotKey } from "./conversation.ts";
 import type { CoreConfig, DispatchResult } from "./dispatcher.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import type { Effect } from "./effects.ts";
 import type { LiveEvent } from "./events.ts";
+import { slotKey } from "./keys.ts";
 
 type Body = {
   [K in LiveEvent["type"]]: Omit<Extract<LiveEvent, { type: K }>, "v" | "ts" | "session">;

@@ -6,12 +6,14 @@
  * one conversation at its start and never moves.
  */
 import type { Conversation } from "./conversation.ts";
-import { slotKey } from "./conversation.ts";
 import type { Effect } from "./effects.ts";
 import type { LiveEvent, RunStartEvent, TriggerKind } from "./events.ts";
+import { assertNever } from "./guards.ts";
+import { slotKey } from "./keys.ts";
 import type { LifecycleConfig, SlotEvent, SlotState, Transition } from "./lifecycle.ts";
 import { initialSlot, transition } from "./lifecycle.ts";
-import { isSubagentKey, resolveRoute, routeFromEvent } from "./routing.ts";
+import { resolveRoute, routeFromEvent } from "./routing.ts";
+import { isSubagentKey } from "./session-key.ts";
 
 export interface CoreConfig extends LifecycleConfig {
   /** Run triggers that get a box. A missing trigger counts as "user". */
@@ -88,9 +90,11 @@ export class Dispatcher {
       case "tool_end":
       case "usage":
       case "subagent_end":
+      case "approval":
+      case "plan":
         return this.#content(event, now);
       default:
-        return assertNever(event);
+        return assertNever(event, "event");
     }
   }
 
@@ -269,8 +273,4 @@ export class Dispatcher {
       if (oldest !== undefined) this.#runs.delete(oldest);
     }
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unhandled event: ${JSON.stringify(x)}`);
 }

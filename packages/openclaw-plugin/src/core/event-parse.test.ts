@@ -59,10 +59,10 @@ describe("parseEventLine: the common fields", () => {
   });
 
   it("reports an unknown type with its name so the caller can warn and skip", () => {
-    expect(parseEventLine(line({ ...base, type: "plan", steps: [] }))).toEqual({
+    expect(parseEventLine(line({ ...base, type: "checklist", steps: [] }))).toEqual({
       ok: false,
-      reason: 'unknown type "plan"',
-      unknownType: "plan",
+      reason: 'unknown type "checklist"',
+      unknownType: "checklist",
     });
   });
 
@@ -201,7 +201,7 @@ describe("parseEventStream", () => {
       line({ ...base, type: "run_start" }),
       "",
       "{oops",
-      line({ ...base, type: "plan" }),
+      line({ ...base, type: "checklist" }),
       `${line({ ...base, type: "run_end", outcome: "ok" })}\r`,
       "",
     ].join("\n");
@@ -212,7 +212,7 @@ describe("parseEventStream", () => {
     ]);
     expect(problems).toEqual([
       { line: 3, reason: expect.stringMatching(/^invalid JSON: /) },
-      { line: 4, reason: 'unknown type "plan"', unknownType: "plan" },
+      { line: 4, reason: 'unknown type "checklist"', unknownType: "checklist" },
     ]);
   });
 

@@ -13,6 +13,7 @@ import {
   type ToolCallV1,
   type ToolState,
 } from "@live-status/contract";
+import { controlLines, type RenderContext } from "./render-controls.ts";
 import { clip, clipTail, codePointLength, oneLine } from "./text.ts";
 
 /** Mattermost's MaxPostSize in code points; a longer message is rejected, not cut. */
@@ -57,8 +58,8 @@ const SUBAGENT_ICON: Readonly<Record<SubagentState, string>> = {
  * The post for a status box: the custom post type, the markdown `message` (see
  * {@link renderMessage}) and the status itself under `props.live_status`.
  */
-export function renderPost(s: LiveStatusV1, now?: number): RenderedPost {
-  return { type: LIVE_STATUS_POST_TYPE, message: renderMessage(s, now), props: { live_status: s } };
+export function renderPost(s: LiveStatusV1, now?: number, ctx?: RenderContext): RenderedPost {
+  return { type: LIVE_STATUS_POST_TYPE, message: renderMessage(s, now, ctx), props: { live_status: s } };
 }
 
 /**
@@ -69,8 +70,9 @@ export function renderPost(s: LiveStatusV1, now?: number): RenderedPost {
  * answer follows right below it) and the error. Text from the status is escaped so it cannot
  * break the layout or mention anyone.
  */
-export function renderMessage(s: LiveStatusV1, now?: number): string {
-  const head = header(s, now);
+export function renderMessage(s: LiveStatusV1, now?: number, ctx?: RenderContext): string {
+  // What waits for a person and the plan come right under the header (see render-controls.ts).
+  const head = [header(s, now), ...controlLines(s, ctx)].join("\n");
   const subagents = subagentLines(s.subagents ?? [], now);
   const tail: string[] = [];
   if (s.preview && s.state !== "done") {

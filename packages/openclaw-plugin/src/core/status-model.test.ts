@@ -3,7 +3,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ContentEvent } from "./events.ts";
 import {
-  agentFromSession,
   applyChildContent,
   applyContent,
   DEFAULT_STATUS_OPTIONS,
@@ -55,15 +54,9 @@ describe("startStatus", () => {
     });
   });
 
-  it.each([
-    ["agent:main:main", "main"],
-    ["agent:ops-bot:mattermost:direct:u1", "ops-bot"],
-    ["agent:main:subagent:123", "main"],
-    ["global", undefined],
-    ["agent::x", undefined],
-  ])("takes the agent of %s to be %s", (key, agent) => {
-    expect(agentFromSession(key)).toBe(agent);
-    expect(startStatus(key, T0).agent).toBe(agent);
+  it("names the agent of an agent session and of no other", () => {
+    expect(startStatus("agent:ops-bot:mattermost:direct:u1", T0).agent).toBe("ops-bot");
+    expect(startStatus("global", T0)).not.toHaveProperty("agent");
   });
 });
 

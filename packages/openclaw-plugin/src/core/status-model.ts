@@ -13,6 +13,8 @@ import type {
 } from "@live-status/contract";
 import { summarizeArgs } from "./args-summary.ts";
 import type { ContentEvent } from "./events.ts";
+import { agentOf } from "./session-key.ts";
+import { applyApproval, applyPlan, settleWaiting } from "./status-controls.ts";
 import { clip, oneLine, safeHead, safeTail } from "./text.ts";
 
 export interface StatusOptions {
@@ -39,15 +41,9 @@ export const MAX_TOOL_ERROR = 200;
 /** Longest tool name or sub-agent label, in code points. */
 export const MAX_NAME = 64;
 
-/** The agent id of an `agent:<id>:…` session key, if it has one. */
-export function agentFromSession(session: string): string | undefined {
-  const m = /^agent:([^:]+):/.exec(session);
-  return m?.[1];
-}
-
 /** A fresh running box for `session`, started at `now`. */
 export function startStatus(session: string, now: number): LiveStatusV1 {
-  const agent = agentFromSession(session);
+  const agent = agentOf(session);
   return {
     v: 1,
     session,
@@ -88,13 +84,17 @@ export function applyContent(
     case "tool_start":
       return startTool(s, e.callId, e.name, e.args, now, o);
     case "tool_end":
-      return endTool(s, e.callId, e.ok, e.error, now, o);
+      return settleWaiting(endTool(s, e.callId, e.ok, e.error, now, o), e.callId);
     case "usage":
       return addUsage(s, e.input, e.output);
     case "subagent_start":
       return startSubagent(s, e.child, e.label, now, o);
     case "subagent_end":
       return endSubagent(s, e.child, e.label, outcomeState(e.outcome), now, o);
+    case "approval":
+      return applyApproval(s, e, o);
+    case "plan":
+      return applyPlan(s, e, o);
     default: {
       // Exhaustive at compile time; a malformed event at run time changes nothing.
       const _unknown: never = e;
@@ -150,7 +150,8 @@ export function finishStatus(
   const endedAt = Math.max(now, s.startedAt);
   const subState: SubagentState = state === "done" ? "done" : state === "error" ? "error" : "aborted";
   const text = error === undefined ? "" : safeHead(String(error), MAX_RUN_ERROR, o.redact);
-  const { error: _previous, ...rest } = s;
+  // A final box waits for nothing: an answer can no longer reach the run.
+  const { error: _previous, waiting: _waiting, ...rest } = s;
   return {
     ...rest,
     state,

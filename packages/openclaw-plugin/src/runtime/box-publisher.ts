@@ -1,32 +1,21 @@
 import { LIVE_STATUS_BOX_PROP, LIVE_STATUS_POST_TYPE } from "@live-status/contract";
-import type { MattermostClient, MattermostPost } from "../adapters/mattermost/client.ts";
-import { MattermostApiError } from "../adapters/mattermost/errors.ts";
-import type { Clock } from "./clock.ts";
-import {
-  type RateBudget,
-  REQUEST_WITHDRAWN,
-  type RequestContext,
-  type RequestPriority,
-} from "./rate-budget.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Logger } from "../ports/logger.ts";
+import type {
+  MattermostClient,
+  MattermostPost,
+  PostContent,
+  RequestContext,
+  RequestPriority,
+} from "../ports/mattermost.ts";
+import { MattermostApiError } from "../ports/mattermost-errors.ts";
+import { type RateBudget, REQUEST_WITHDRAWN } from "./rate-budget.ts";
 import { CREATE_RETRY_WINDOW_MS, decideRetry, type RetryOp } from "./retry-policy.ts";
 
 /** Where a box lives: a channel, and the thread root when the conversation is a thread. */
 export interface BoxTarget {
   channelId: string;
   rootId?: string;
-}
-
-/** One complete rendering of a box: what the post should say. */
-export interface RenderedPost {
-  type: string;
-  message: string;
-  props: Record<string, unknown>;
-}
-
-export interface Logger {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
 }
 
 /** Why a box stopped being shown before its run ended. */
@@ -82,7 +71,7 @@ export interface BoxPublisherOptions {
   onGone?(reason: GoneReason): void;
 }
 
-type RemoveMode = "delete" | { receipt: RenderedPost };
+type RemoveMode = "delete" | { receipt: PostContent };
 
 /**
  * Shared by the publishers of one Mattermost: a write that succeeds after failures says the server is
@@ -134,9 +123,9 @@ export class BoxPublisher {
   private postId: string | undefined;
   private pendingPostId: string;
   /** The state to show next; a function is rendered only when a write is about to use it. */
-  private desired: RenderedPost | (() => RenderedPost) | undefined;
-  private final: RenderedPost | undefined;
-  private landed: RenderedPost | undefined;
+  private desired: PostContent | (() => PostContent) | undefined;
+  private final: PostContent | undefined;
+  private landed: PostContent | undefined;
   private lastWriteAt: number | undefined;
   private retryAt = Number.NEGATIVE_INFINITY;
   private failures = 0;
@@ -184,14 +173,14 @@ export class BoxPublisher {
    * removed. Pass a function to render lazily: of many states shown between two writes, only the
    * one actually written is rendered.
    */
-  show(post: RenderedPost | (() => RenderedPost)): void {
+  show(post: PostContent | (() => PostContent)): void {
     if (this.final || this.gone || this.removal || this.closed) return;
     this.desired = post;
     this.kick();
   }
 
   /** Shows the final state without throttling; resolves once it landed or definitively cannot. */
-  finish(post: RenderedPost): Promise<FinishResult> {
+  finish(post: PostContent): Promise<FinishResult> {
     if (this.removal || this.closed) return Promise.resolve({ landed: false, reason: "removed" });
     if (this.gone) return Promise.resolve({ landed: false, reason: this.gone });
     this.final = post;
@@ -296,7 +285,7 @@ export class BoxPublisher {
     }
   }
 
-  private materialize(): RenderedPost | undefined {
+  private materialize(): PostContent | undefined {
     if (typeof this.desired === "function") this.desired = this.desired();
     return this.desired;
   }
@@ -427,7 +416,7 @@ export class BoxPublisher {
     }
   }
 
-  private async write(next: RenderedPost): Promise<void> {
+  private async write(next: PostContent): Promise<void> {
     const postId = this.postId;
     const op: RetryOp = postId ? "edit" : "create";
     const priority: RequestPriority = next === this.final ? "urgent" : postId ? "background" : "normal";
@@ -487,7 +476,7 @@ export class BoxPublisher {
   /** The one request of a write: an edit of the post, or its create (answering the created post). */
   private async send(
     postId: string | undefined,
-    next: RenderedPost,
+    next: PostContent,
     request: RequestContext,
   ): Promise<MattermostPost | undefined> {
     const props = { ...next.props, [LIVE_STATUS_BOX_PROP]: this.boxKey };
@@ -508,7 +497,7 @@ export class BoxPublisher {
     );
   }
 
-  private writeFailed(error: unknown, op: RetryOp, next: RenderedPost): void {
+  private writeFailed(error: unknown, op: RetryOp, next: PostContent): void {
     // Keep the state for the retry unless a newer one arrived meanwhile.
     this.desired ??= next;
     if (error instanceof MattermostApiError) {
@@ -659,13 +648,13 @@ function isEditTimeLimit(error: MattermostApiError): boolean {
 }
 
 /** Whether the server's post already shows `want` (extra props the server adds are fine). */
-function showsPost(post: MattermostPost, want: RenderedPost): boolean {
+function showsPost(post: MattermostPost, want: PostContent): boolean {
   if (post.message !== want.message || (post.type ?? "") !== want.type) return false;
   const props = post.props ?? {};
   return Object.entries(want.props).every(([key, value]) => jsonEqual(props[key], value));
 }
 
-function samePost(a: RenderedPost, b: RenderedPost): boolean {
+function samePost(a: PostContent, b: PostContent): boolean {
   return a === b || (a.type === b.type && a.message === b.message && jsonEqual(a.props, b.props));
 }
 

@@ -1,5 +1,6 @@
 import type { LiveEvent } from "../core/events.ts";
-import type { Clock, ManualClock } from "./clock.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { ManualClock } from "./clock.ts";
 import type { LiveStatusRuntime } from "./runtime.ts";
 
 export interface PlayOptions {

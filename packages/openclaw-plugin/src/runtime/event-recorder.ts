@@ -7,7 +7,7 @@
 import { serializeEvent } from "../core/event-parse.ts";
 import type { LiveEvent } from "../core/events.ts";
 import { redactText, redactValue } from "../core/redact.ts";
-import type { Logger } from "./box-publisher.ts";
+import type { Logger } from "../ports/logger.ts";
 
 /** An append-only text sink (a file). `write` must return at once; `close` flushes. */
 export interface LineSink {

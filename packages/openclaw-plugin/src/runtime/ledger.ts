@@ -4,6 +4,7 @@
  * implementations (SQLite for production, in-memory for tests) live in `src/adapters/storage`.
  */
 import type { LiveStatusV1 } from "@live-status/contract";
+import { BOX_STATES } from "@live-status/contract";
 import type { Conversation } from "../core/conversation.ts";
 
 /** One (session, conversation) pair and its lifecycle state. `slot` is `slotKey(session, conversation)`. */
@@ -22,8 +23,9 @@ export interface SlotRecord {
   updatedAt: number;
 }
 
-export const BOX_STATES = ["running", "done", "error", "aborted", "interrupted", "removed"] as const;
-export type BoxState = (typeof BOX_STATES)[number];
+/** What a post on record shows: a state of the wire contract, or `removed` once we took it away. */
+export const BOX_RECORD_STATES = [...BOX_STATES, "removed"] as const;
+export type BoxRecordState = (typeof BOX_RECORD_STATES)[number];
 
 /** One Mattermost post we own. `boxId` is `${slot}#${generation}`. */
 export interface BoxRecord {
@@ -37,7 +39,7 @@ export interface BoxRecord {
   /** Sent with the create; lets a restart reconcile a create whose answer was lost. */
   pendingPostId: string;
   runId?: string;
-  state: BoxState;
+  state: BoxRecordState;
   /** Increments on every put; a put with a lower version than stored is refused. */
   version: number;
   updatedAt: number;
@@ -95,7 +97,7 @@ export interface Ledger {
   /** Throws StaleWriteError when `rec.version` is lower than the stored version. */
   putBox(rec: BoxRecord): void;
   /** Readable boxes, ordered by slot key then generation. */
-  listBoxes(filter?: { slot?: string; states?: BoxState[] }): BoxRecord[];
+  listBoxes(filter?: { slot?: string; states?: BoxRecordState[] }): BoxRecord[];
   getOutbox(boxId: string): OutboxEntry | undefined;
   /** Readable outbox entries, ordered by box id. */
   listOutbox(): OutboxEntry[];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { RequestContext, RequestPriority } from "../ports/mattermost.ts";
 import { ManualClock } from "./clock.ts";
-import { RateBudget, REQUEST_WITHDRAWN, type RequestContext, type RequestPriority } from "./rate-budget.ts";
+import { RateBudget, REQUEST_WITHDRAWN } from "./rate-budget.ts";
 
 /** Records the clock time at which each acquire resolves. */
 function grants(clock: ManualClock, budget: RateBudget, n: number): number[] {

@@ -8,7 +8,7 @@ import { startWire } from "../../test/support/publisher-harness.ts";
 import { openLedger } from "../adapters/storage/index.ts";
 import type { CoreConfig } from "../core/dispatcher.ts";
 import type { LiveEvent } from "../core/events.ts";
-import type { Logger } from "./box-publisher.ts";
+import type { Logger } from "../ports/logger.ts";
 import { DEFAULT_CORE_CONFIG } from "./defaults.ts";
 import type { Ledger } from "./ledger.ts";
 import { LiveStatusRuntime } from "./runtime.ts";

@@ -9,19 +9,23 @@
  */
 import type { LiveStatusV1 } from "@live-status/contract";
 import { LIVE_STATUS_POST_TYPE } from "@live-status/contract";
-import type { MattermostClient } from "../adapters/mattermost/client.ts";
-import { MattermostApiError } from "../adapters/mattermost/errors.ts";
 import type { Conversation } from "../core/conversation.ts";
 import type { CoreConfig, DispatchResult, Step } from "../core/dispatcher.ts";
 import { Dispatcher } from "../core/dispatcher.ts";
 import type { Effect } from "../core/effects.ts";
 import type { LiveEvent } from "../core/events.ts";
+import { assertNever, describeError } from "../core/guards.ts";
+import { parseBoxKey } from "../core/keys.ts";
 import type { SlotEvent, SlotState } from "../core/lifecycle.ts";
-import { renderPost, renderReceipt } from "../core/render.ts";
+import { type RenderedPost, renderPost, renderReceipt } from "../core/render.ts";
+import type { RenderContext } from "../core/render-controls.ts";
 import { finishStatus, startStatus } from "../core/status-model.ts";
-import type { BoxTarget, GoneReason, Logger, RenderedPost } from "./box-publisher.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Logger } from "../ports/logger.ts";
+import type { MattermostClient } from "../ports/mattermost.ts";
+import { MattermostApiError } from "../ports/mattermost-errors.ts";
+import type { BoxTarget, GoneReason } from "./box-publisher.ts";
 import { BoxPublisher, RecoveryBeacon } from "./box-publisher.ts";
-import type { Clock } from "./clock.ts";
 import type { BoxRecord, Ledger, LedgerBatch, OutboxEntry, OutboxKind, SlotRecord } from "./ledger.ts";
 import { decideRetry } from "./retry-policy.ts";
 import { isSlotState } from "./slot-snapshot.ts";
@@ -31,6 +35,8 @@ export interface RuntimeOptions {
   ledger: Ledger;
   client: MattermostClient;
   botUserId: string;
+  /** The bot's username, for the answer hints in a box's message. */
+  botUsername?: string;
   clock: Clock;
   /**
    * The real clock, on which back-offs are waited and outbox times taken; differs from `clock` when
@@ -75,6 +81,9 @@ interface BoxHandle {
 
 export class LiveStatusRuntime {
   readonly #o: RuntimeOptions;
+  get #renderContext(): RenderContext {
+    return this.#o.botUsername !== undefined ? { botUsername: this.#o.botUsername } : {};
+  }
   readonly #core: Dispatcher;
   readonly #boxes = new Map<string, BoxHandle>();
   readonly #dmChannels = new Map<string, Promise<string>>();
@@ -242,7 +251,9 @@ export class LiveStatusRuntime {
         return;
       case "update_box":
         this.#count(effect.status.session, "updates");
-        this.#withBox(effect.boxId, async (p) => p.show(() => renderPost(effect.status)));
+        this.#withBox(effect.boxId, async (p) =>
+          p.show(() => renderPost(effect.status, undefined, this.#renderContext)),
+        );
         return;
       case "finalize_box":
         this.#finalize(slot, effect.boxId, effect.status);
@@ -255,7 +266,7 @@ export class LiveStatusRuntime {
         });
         return;
       default:
-        assertNever(effect);
+        assertNever(effect, "effect");
     }
   }
 
@@ -306,7 +317,7 @@ export class LiveStatusRuntime {
     if (owe) this.#owed.set(boxId, "create");
     const publisher = this.#publisher(boxId, slot, generation, target, pendingPostId);
     if (this.#stopping.signal.aborted) publisher.abandon();
-    else if (initial) publisher.show(renderPost(initial));
+    else if (initial) publisher.show(renderPost(initial, undefined, this.#renderContext));
     return publisher;
   }
 
@@ -325,10 +336,10 @@ export class LiveStatusRuntime {
           !decision.retry ||
           (error instanceof MattermostApiError && error.status < 500 && error.status !== 429)
         )
-          return describe(error);
+          return describeError(error);
         if (attempt === 1)
           this.#o.log.warn("cannot open the conversation of a box yet; retrying", {
-            error: describe(error),
+            error: describeError(error),
             afterMs: decision.afterMs,
           });
         try {
@@ -396,7 +407,7 @@ export class LiveStatusRuntime {
           this.#settle(boxId);
           this.#finalsImpossible++;
         } else {
-          const result = await p.finish(renderPost(status));
+          const result = await p.finish(renderPost(status, undefined, this.#renderContext));
           if (!result.landed && result.reason === "abandoned") return;
           if (result.landed) {
             this.#finalsLanded++;
@@ -418,7 +429,7 @@ export class LiveStatusRuntime {
   #resumeOwed(owed: OutboxEntry[]): void {
     for (const entry of owed) {
       if (this.#finalizing.has(entry.boxId)) continue;
-      const slot = entry.boxId.slice(0, entry.boxId.lastIndexOf("#"));
+      const slot = parseBoxKey(entry.boxId)?.slot ?? entry.boxId;
       // A create still owed means the run was live when the process stopped.
       const status =
         entry.kind === "final" ? entry.status : finishStatus(entry.status, "interrupted", this.#now());
@@ -443,7 +454,7 @@ export class LiveStatusRuntime {
     const known = this.#boxes.get(boxId);
     if (known) return known;
     const record = this.#o.ledger.getBox(boxId) ?? null;
-    const slot = record?.slot ?? boxId.slice(0, boxId.lastIndexOf("#"));
+    const slot = record?.slot ?? parseBoxKey(boxId)?.slot ?? boxId;
     const generation = generationOf(boxId);
     let ready: Promise<BoxPublisher | null>;
     if (record && record.state !== "removed") {
@@ -497,7 +508,7 @@ export class LiveStatusRuntime {
   #settleOrphans(): void {
     for (const box of this.#o.ledger.listBoxes({ states: ["running"] })) {
       if (this.#finalizing.has(box.boxId)) continue;
-      const session = box.slot.slice(0, box.slot.indexOf("|"));
+      const session = parseBoxKey(box.boxId)?.session ?? box.slot;
       const status = finishStatus(startStatus(session, box.updatedAt), "interrupted", this.#now());
       this.#o.log.warn("finalizing an orphaned box left running", { boxId: box.boxId });
       this.#finalize(box.slot, box.boxId, status);
@@ -521,7 +532,7 @@ export class LiveStatusRuntime {
     } catch (error) {
       this.#o.log.error("ledger write failed for a box", {
         boxId: batch.boxes?.[0]?.boxId ?? batch.outbox?.[0]?.boxId ?? batch.settled?.[0] ?? "",
-        error: describe(error),
+        error: describeError(error),
       });
     }
   }
@@ -569,7 +580,10 @@ export class LiveStatusRuntime {
     try {
       this.#o.ledger.putBatch({ slots: records });
     } catch (error) {
-      this.#o.log.error("ledger write failed for slots", { slots: slots.join(","), error: describe(error) });
+      this.#o.log.error("ledger write failed for slots", {
+        slots: slots.join(","),
+        error: describeError(error),
+      });
     }
   }
 
@@ -591,7 +605,9 @@ export class LiveStatusRuntime {
   }
 
   #track(task: Promise<unknown>): void {
-    const guarded = task.catch((error) => this.#o.log.error("box write failed", { error: describe(error) }));
+    const guarded = task.catch((error) =>
+      this.#o.log.error("box write failed", { error: describeError(error) }),
+    );
     this.#tasks.add(guarded);
     void guarded.finally(() => this.#tasks.delete(guarded));
   }
@@ -619,14 +635,7 @@ function receiptPost(status: LiveStatusV1): RenderedPost {
 }
 
 function generationOf(boxId: string): number {
-  return Number(boxId.slice(boxId.lastIndexOf("#") + 1));
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unhandled effect: ${JSON.stringify(x)}`);
+  const parsed = parseBoxKey(boxId);
+  if (!parsed) throw new Error(`not a box key: ${boxId}`);
+  return parsed.generation;
 }

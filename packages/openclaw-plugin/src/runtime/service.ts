@@ -7,12 +7,14 @@
  * interrupted within a bounded time, releases the lease and closes the ledger. Every I/O adapter
  * comes in through {@link ServiceDeps}; nothing here throws to the caller.
  */
-import type { MattermostClient } from "../adapters/mattermost/client.ts";
+
 import type { CoreConfig } from "../core/dispatcher.ts";
 import type { LiveEvent } from "../core/events.ts";
+import { describeError } from "../core/guards.ts";
 import { DEFAULT_STATUS_OPTIONS } from "../core/status-model.ts";
-import type { Logger } from "./box-publisher.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Logger } from "../ports/logger.ts";
+import type { MattermostClient } from "../ports/mattermost.ts";
 import { DEFAULT_CORE_CONFIG } from "./defaults.ts";
 import type { LineSink } from "./event-recorder.ts";
 import { EventRecorder } from "./event-recorder.ts";
@@ -41,7 +43,7 @@ export interface ServiceConfig {
 }
 
 export type ConnectResult =
-  | { ok: true; client: MattermostClient; botUserId: string }
+  | { ok: true; client: MattermostClient; botUserId: string; botUsername?: string }
   /** `retry: false` for what waiting cannot fix (a refused token). Never holds the token. */
   | { ok: false; retry: boolean; reason: string };
 
@@ -152,7 +154,7 @@ export class LiveStatusService {
     try {
       this.#ledger = this.#d.openLedger(cfg.ledgerPath);
     } catch (error) {
-      this.#off(`cannot open the ledger ${cfg.ledgerPath}: ${describe(error)}`);
+      this.#off(`cannot open the ledger ${cfg.ledgerPath}: ${describeError(error)}`);
       return;
     }
     await this.#acquireAndConnect();
@@ -220,7 +222,7 @@ export class LiveStatusService {
         now,
       );
     } catch (error) {
-      this.#d.log.error("cannot take the ledger lease", { error: describe(error) });
+      this.#d.log.error("cannot take the ledger lease", { error: describeError(error) });
       return false;
     }
     if (result.ok) return true;
@@ -256,7 +258,7 @@ export class LiveStatusService {
     try {
       renewed = ledger.renewLease(this.#d.identity.owner, this.#d.clock.now() + this.#leaseMs());
     } catch (error) {
-      this.#d.log.error("cannot renew the ledger lease", { error: describe(error) });
+      this.#d.log.error("cannot renew the ledger lease", { error: describeError(error) });
     }
     if (renewed) return;
     // Someone else owns the boxes now: let go without touching them.
@@ -280,11 +282,11 @@ export class LiveStatusService {
     try {
       result = await this.#d.connect(cfg.settings.rateLimitPerSec);
     } catch (error) {
-      result = { ok: false, retry: true, reason: describe(error) };
+      result = { ok: false, retry: true, reason: describeError(error) };
     }
     if (this.#state !== "connecting") return;
     if (result.ok) {
-      this.#run(cfg, result.client, result.botUserId);
+      this.#run(cfg, result.client, result.botUserId, result.botUsername);
       return;
     }
     if (!result.retry) {
@@ -301,7 +303,7 @@ export class LiveStatusService {
     this.#cancels.push(this.#timers.after(wait, () => void this.#connect(attemptNo + 1).catch(() => {})));
   }
 
-  #run(cfg: ServiceConfig, client: MattermostClient, botUserId: string): void {
+  #run(cfg: ServiceConfig, client: MattermostClient, botUserId: string, botUsername?: string): void {
     const ledger = this.#ledger;
     if (!ledger) return;
     const s = cfg.settings;
@@ -310,6 +312,7 @@ export class LiveStatusService {
       ledger,
       client,
       botUserId,
+      ...(botUsername !== undefined && { botUsername }),
       clock: this.#d.clock,
       log: this.#d.runtimeLog ?? this.#d.log,
       minIntervalMs: s.minEditIntervalMs,
@@ -338,7 +341,9 @@ export class LiveStatusService {
     try {
       runtime.restore();
     } catch (error) {
-      this.#d.log.error("restoring boxes from the ledger failed; starting fresh", { error: describe(error) });
+      this.#d.log.error("restoring boxes from the ledger failed; starting fresh", {
+        error: describeError(error),
+      });
     }
     recorder = this.#openRecorder(cfg);
     this.#recorder = recorder;
@@ -350,7 +355,7 @@ export class LiveStatusService {
       try {
         ingest(e);
       } catch (error) {
-        this.#d.log.error("applying an early event failed", { type: e.type, error: describe(error) });
+        this.#d.log.error("applying an early event failed", { type: e.type, error: describeError(error) });
       }
     }
     this.#attachment = attachment;
@@ -359,7 +364,7 @@ export class LiveStatusService {
         try {
           runtime.tick();
         } catch (error) {
-          this.#d.log.error("watchdog tick failed", { error: describe(error) });
+          this.#d.log.error("watchdog tick failed", { error: describeError(error) });
         }
       }),
     );
@@ -386,7 +391,7 @@ export class LiveStatusService {
       });
     } catch (error) {
       this.#d.log.error(`recordEvents: cannot open ${cfg.recordPath}; not recording`, {
-        error: describe(error),
+        error: describeError(error),
       });
       return null;
     }
@@ -398,7 +403,7 @@ export class LiveStatusService {
     try {
       await recorder?.close();
     } catch (error) {
-      this.#d.log.warn("recordEvents: closing the file failed", { error: describe(error) });
+      this.#d.log.warn("recordEvents: closing the file failed", { error: describeError(error) });
     }
   }
 
@@ -457,9 +462,4 @@ function originOf(url: string): string {
   } catch {
     return "(unparseable URL)";
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

@@ -8,7 +8,15 @@ import { join } from "node:path";
 import type { FakeChannel, FakePost, FakeUser } from "@live-status/fake-mattermost";
 import { assertServedAccordingToSpec } from "@live-status/fake-mattermost";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Box, boxes, boxViolations, boxWrites, liveBoxesIn, runningBoxes } from "./boxes.ts";
+import {
+  type Box,
+  boxes,
+  boxViolations,
+  boxWrites,
+  liveBoxesIn,
+  reportFailure,
+  runningBoxes,
+} from "./boxes.ts";
 import { type Gateway, type GatewayStartOptions, gatewayArgs, startGateway } from "./gateway.ts";
 import { currentHome, type GatewayHome, prepareInstall, restorePristine } from "./install.ts";
 import { E2E_ROOT, PLUGIN_DIR } from "./paths.ts";
@@ -40,20 +48,8 @@ beforeAll(async () => {
   gateway = await startOn(home);
 });
 
-// On a failure, CI's log is all there is: show the boxes and what the gateway said last.
 afterEach((context) => {
-  if (context.task.result?.state !== "fail" || !world) return;
-  const summary = boxes(world.mm).map((b) => ({
-    id: b.id,
-    at: `${b.channelId}/${b.rootId || "-"}`,
-    session: b.status?.session,
-    state: b.status?.state,
-    deleted: b.deleted,
-  }));
-  console.error(`boxes: ${JSON.stringify(summary, null, 1)}`);
-  console.error(
-    `gateway output (last 60 lines):\n${gateway?.output().split("\n").slice(-60).join("\n") ?? "(none)"}`,
-  );
+  if (context.task.result?.state === "fail" && world) reportFailure(world.mm, gateway?.output());
 });
 
 afterAll(async () => {

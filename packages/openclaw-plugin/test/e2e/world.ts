@@ -19,6 +19,8 @@ export interface ScriptOptions {
   stepDelayMs?: number;
   /** How long the `[slow]` turn's final answer is held back. Default 20 s. */
   slowMs?: number;
+  /** More marker rules, tried before the built-in ones (see {@link scriptByMarker}). */
+  rules?: ReadonlyArray<[marker: string, plan: ModelStep[]]>;
 }
 
 /** The text the `[tools]` turn ends with. */
@@ -50,6 +52,7 @@ export function e2eScript(o: ScriptOptions = {}) {
   ];
   return scriptByMarker(
     [
+      ...(o.rules ?? []),
       ["[tools]", tools],
       ["[slow]", slow],
       // OpenClaw's heartbeat prompt: one tool call, then the "nothing to say" answer.

@@ -5,7 +5,7 @@
  */
 import type { PluginLogger } from "openclaw/plugin-sdk/plugin-entry";
 import { redactText } from "../../core/redact.ts";
-import type { Logger } from "../../runtime/box-publisher.ts";
+import type { Logger } from "../../ports/logger.ts";
 
 function format(msg: string, fields?: Record<string, unknown>): string {
   const extra = Object.entries(fields ?? {})

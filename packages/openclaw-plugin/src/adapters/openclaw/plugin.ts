@@ -10,8 +10,9 @@ import type { OpenClawPluginService, OpenClawPluginServiceContext } from "opencl
 import type { MattermostAccount } from "../../config/mattermost-account.ts";
 import { resolveMattermostAccount } from "../../config/mattermost-account.ts";
 import { parseSettings } from "../../config/settings.ts";
-import type { Logger } from "../../runtime/box-publisher.ts";
-import type { Clock } from "../../runtime/clock.ts";
+import { describeError, isRecord } from "../../core/guards.ts";
+import type { Clock } from "../../ports/clock.ts";
+import type { Logger } from "../../ports/logger.ts";
 import type { LineSink } from "../../runtime/event-recorder.ts";
 import type { Ledger } from "../../runtime/ledger.ts";
 import type { ConnectResult, ServiceDeps, ServiceIdentity } from "../../runtime/service.ts";
@@ -54,7 +55,7 @@ export function registerLiveStatus(api: HostApi, deps: PluginDeps): void {
     registerHooks(api, hub, log);
     if (full) api.registerService(liveStatusService(api, hub, deps));
   } catch (error) {
-    log.error("registration failed; the gateway is unaffected", { error: describe(error) });
+    log.error("registration failed; the gateway is unaffected", { error: describeError(error) });
   }
 }
 
@@ -69,7 +70,7 @@ export function liveStatusService(api: HostApi, hub: OpenClawHub, deps: PluginDe
         await service?.stop("restarting");
         service = await startService(api, ctx, hub, deps, log);
       } catch (error) {
-        log.error("could not start; the gateway is unaffected", { error: describe(error) });
+        log.error("could not start; the gateway is unaffected", { error: describeError(error) });
       }
     },
     async stop() {
@@ -78,7 +79,7 @@ export function liveStatusService(api: HostApi, hub: OpenClawHub, deps: PluginDe
       try {
         await running?.stop("gateway stopping");
       } catch (error) {
-        log.error("could not stop cleanly", { error: describe(error) });
+        log.error("could not stop cleanly", { error: describeError(error) });
       }
     },
   };
@@ -102,7 +103,7 @@ async function startService(
   const settings = parsed.settings;
   const config: unknown = ctx.config ?? api.config;
   warnWithoutConversationAccess(config, log);
-  const channels = isObject(config) ? config.channels : undefined;
+  const channels = isRecord(config) ? config.channels : undefined;
   const account = resolveMattermostAccount(channels, settings.mattermost, deps.env);
   if (!account.ok) {
     log.error(`${account.error}. Live Status stays off`);
@@ -152,20 +153,12 @@ export function resolvePath(path: string, stateDir: string, homeDir: string): st
  * cannot be told from a person's message.
  */
 function warnWithoutConversationAccess(config: unknown, log: Logger): void {
-  const plugins = isObject(config) ? config.plugins : undefined;
-  const entries = isObject(plugins) ? plugins.entries : undefined;
-  const entry = isObject(entries) ? entries[PLUGIN_ID] : undefined;
-  const hooks = isObject(entry) ? entry.hooks : undefined;
-  if (isObject(hooks) && hooks.allowConversationAccess === true) return;
+  const plugins = isRecord(config) ? config.plugins : undefined;
+  const entries = isRecord(plugins) ? plugins.entries : undefined;
+  const entry = isRecord(entries) ? entries[PLUGIN_ID] : undefined;
+  const hooks = isRecord(entry) ? entry.hooks : undefined;
+  if (isRecord(hooks) && hooks.allowConversationAccess === true) return;
   log.warn(
     `plugins.entries.${PLUGIN_ID}.hooks.allowConversationAccess is not true: OpenClaw then withholds the hooks that say what started a run, so heartbeat and cron runs cannot be told from a person's message. Set it to true`,
   );
-}
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === "object" && x !== null && !Array.isArray(x);
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

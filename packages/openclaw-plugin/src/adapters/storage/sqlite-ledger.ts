@@ -9,7 +9,7 @@ import type { StatementSync } from "node:sqlite";
 import { DatabaseSync } from "node:sqlite";
 import type {
   BoxRecord,
-  BoxState,
+  BoxRecordState,
   Lease,
   LeaseResult,
   Ledger,
@@ -148,7 +148,7 @@ export class SqliteLedger implements Ledger {
     this.#putBoxRow(encodeBox(rec));
   }
 
-  listBoxes(filter: { slot?: string; states?: BoxState[] } = {}): BoxRecord[] {
+  listBoxes(filter: { slot?: string; states?: BoxRecordState[] } = {}): BoxRecord[] {
     const rows = this.#stmt("listBoxes").all({
       slot: filter.slot ?? null,
       states: filter.states ? JSON.stringify(filter.states) : null,
