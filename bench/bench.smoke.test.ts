@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { runEditLatency } from "./edit-latency.ts";
 import { runLongTurns } from "./long-turns.ts";
 import { runManySessions } from "./many-sessions.ts";
+import { runOutageRecovery } from "./outage-recovery.ts";
 import { runRedaction } from "./redaction.ts";
 import { runSoak } from "./soak.ts";
 import { runTurnWrites } from "./turn-writes.ts";
@@ -33,6 +34,12 @@ describe("publisher benchmarks (smoke size)", () => {
     expect(result.events).toBe(6 * (2 * 5 + 1));
     // The pipeline never sends more than the budget allows (burst + rate × window).
     expect(result.requests.max1s.sent).toBeLessThanOrEqual(result.requests.max1s.bound);
+  }, 60_000);
+
+  it("lands every owed final once Mattermost is back after an outage, one post per run", async () => {
+    const result = await runOutageRecovery({ sessions: 3, outageSeconds: 0.5 });
+    expect(result).toMatchObject({ notFinal: 0, extraPosts: 0 });
+    expect(result.recoveryToFinalMs.n).toBe(3);
   }, 60_000);
 
   it("replays a short tool-heavy turn with every tool shown, in fewer writes than model steps plus two", async () => {

@@ -92,6 +92,7 @@ function instantMattermost() {
     getPost: async (id) => ({ ...post("c", "", {}), id }),
     createDirectChannel: async (a, b) => channel(`${a}__${b}`.slice(0, 26)),
     getChannel: async (id) => channel(id),
+    getChannelPostsSince: async () => [],
   };
   return { client, counts };
 }

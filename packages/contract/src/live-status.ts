@@ -10,6 +10,13 @@ export const LIVE_STATUS_POST_TYPE = "custom_live_status";
 /** Key under `post.props` that holds {@link LiveStatusV1}. */
 export const LIVE_STATUS_PROPS_KEY = "live_status";
 
+/**
+ * Key under `post.props` that holds the box's own id: a random token per box, fixed for its life.
+ * The gateway side uses it to find its post again when the answer to a create was lost (after a
+ * restart, or past the server's `pending_post_id` memory); clients ignore it.
+ */
+export const LIVE_STATUS_BOX_PROP = "live_status_box";
+
 export const BOX_STATES = ["running", "done", "error", "aborted", "interrupted"] as const;
 export type BoxState = (typeof BOX_STATES)[number];
 

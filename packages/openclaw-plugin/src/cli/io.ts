@@ -12,4 +12,4 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, badInput: 3, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, badInput: 3, undelivered: 4, interrupted: 130 } as const;

@@ -48,13 +48,18 @@ export async function statusCommand(argv: string[], io: CommandIo): Promise<numb
     };
     const slots = read("sessions", () => ledger.listSlots(), []);
     const boxes = read("boxes", () => ledger.listBoxes(), []);
-    const view = (b: (typeof boxes)[number]) => ({
-      generation: b.generation,
-      state: b.state,
-      channelId: b.channelId,
-      rootId: b.rootId ?? null,
-      postId: b.postId ?? null,
-    });
+    const owed = new Map(read("owed writes", () => ledger.listOutbox(), []).map((e) => [e.boxId, e]));
+    const view = (b: (typeof boxes)[number]) => {
+      const due = owed.get(b.boxId);
+      return {
+        generation: b.generation,
+        state: b.state,
+        channelId: b.channelId,
+        rootId: b.rootId ?? null,
+        postId: b.postId ?? null,
+        owed: due ? { kind: due.kind, state: due.status.state, since: due.since } : null,
+      };
+    };
     const sessions = slots.map((slot) => ({
       session: slot.session,
       conversation: slot.conversation,
@@ -100,6 +105,16 @@ function boxLine(b: {
   channelId: string;
   rootId: string | null;
   postId: string | null;
+  owed: { kind?: string; state?: string; since?: number } | null;
 }): string {
-  return `box #${b.generation} ${b.state} channel=${b.channelId}${b.rootId ? ` root=${b.rootId}` : ""} post=${b.postId ?? "(not created)"}`;
+  return `box #${b.generation} ${b.state} channel=${b.channelId}${b.rootId ? ` root=${b.rootId}` : ""} post=${b.postId ?? "(not created)"}${owedText(b.owed)}`;
+}
+
+/** An owed write, as the next start will land it. */
+function owedText(owed: { kind?: string; state?: string; since?: number } | null): string {
+  if (!owed) return "";
+  const since = owed.since === undefined ? "" : ` since ${new Date(owed.since).toISOString()}`;
+  return owed.kind === "final"
+    ? `  owes final ${owed.state}${since} (the next start lands it)`
+    : `  owes its first appearance${since} (the next start shows it, interrupted)`;
 }

@@ -43,6 +43,8 @@ Exit: 0 stopped by a signal, 1 stopped before Mattermost answered, lease lost or
 2 usage or configuration error, or another owner holds the ledger.`;
 
 const TICK_MS = 30_000;
+/** How long a stopping watch waits for the final writes before leaving them to the next start. */
+const STOP_WAIT_MS = 10_000;
 
 interface WatchArgs {
   home: string;
@@ -222,8 +224,24 @@ export async function watchCommand(argv: string[], io: CommandIo, deps: WatchDep
       : leaseLost
         ? "the ledger lease was lost"
         : `live-status watch stopped (${reasonOf(signal)})`;
-    await runtime.stop(why);
-    log.info("stopped", { reason: why, finalsNotLanded: runtime.finalsNotLanded() });
+    const stopping = runtime.stop(why);
+    const timer = new AbortController();
+    const late = await Promise.race([
+      stopping.then(() => false),
+      clock.sleep(STOP_WAIT_MS, timer.signal).then(
+        () => true,
+        () => false,
+      ),
+    ]);
+    timer.abort();
+    if (late) {
+      // Mattermost is away: what is owed stays in the ledger's outbox for the next start.
+      const owed = runtime.abandon();
+      io.stderr(
+        `live-status watch: Mattermost did not take ${owed} final state(s) within ${STOP_WAIT_MS / 1000} s; they stay in ${args.ledger} and land on the next start\n`,
+      );
+    }
+    log.info("stopped", { reason: why, ...runtime.report() });
     if (leaseLost || storage) return EXIT.failed;
     return EXIT.ok;
   } finally {

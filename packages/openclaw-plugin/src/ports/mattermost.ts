@@ -94,6 +94,12 @@ export interface MattermostClient {
   patchPost(postId: string, patch: PatchPostInput, request?: RequestContext): Promise<MattermostPost>;
   deletePost(postId: string, request?: RequestContext): Promise<void>;
   getPost(postId: string): Promise<MattermostPost>;
+  /**
+   * Posts of a channel (thread replies included) created, edited or deleted after `since` (epoch ms,
+   * server time), deleted ones with `delete_at` set; at most the newest 1000
+   * (`GET /channels/{id}/posts?since=`).
+   */
+  getChannelPostsSince(channelId: string, since: number, request?: RequestContext): Promise<MattermostPost[]>;
   /** The DM channel between two users (`POST /channels/direct`, 201 whether new or not). */
   createDirectChannel(userA: string, userB: string): Promise<MattermostChannel>;
   getChannel(channelId: string): Promise<MattermostChannel>;

@@ -105,16 +105,19 @@ describe("box publisher under faults", () => {
     ]);
   });
 
-  it("gives up on a final state the server keeps failing, and says so once", async () => {
+  it("drops a routine edit the server keeps failing, and still lands the final state after it", async () => {
     const box = publisher();
     box.show(render(1));
     await wire.run(box.idle());
-    wire.fake.faults.serverError({ status: 503, count: 100 });
-    const result = await wire.run(box.finish(render(2, "done")));
-    expect(result).toEqual({ landed: false, reason: "gave_up" });
-    expect(gone).toEqual(["gave_up"]);
-    expect(wire.fake.requests().filter((r) => r.method === "PUT")).toHaveLength(5);
-    expect(log.lines.filter((l) => l.level === "error")).toHaveLength(1);
+    wire.fake.faults.serverError({ status: 503, count: 5, match: { method: "PUT" } });
+    await wire.advance(1_000);
+    box.show(render(2));
+    await wire.run(box.idle());
+    expect(log.lines.some((l) => l.msg === "dropping a box update")).toBe(true);
+    const result = await wire.run(box.finish(render(3, "done")));
+    expect(result.landed).toBe(true);
+    expect(gone).toEqual([]);
+    expect(wire.fake.post(box.currentPostId as string)?.message).toBe(render(3, "done").message);
   });
 
   it("drops an update the server refuses for good and keeps the box alive", async () => {

@@ -1,3 +1,4 @@
+import { LIVE_STATUS_BOX_PROP, LIVE_STATUS_POST_TYPE } from "@live-status/contract";
 import { jsonEqual } from "../core/json-equal.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
@@ -10,7 +11,7 @@ import type {
 } from "../ports/mattermost.ts";
 import { MattermostApiError } from "../ports/mattermost-errors.ts";
 import { type RateBudget, REQUEST_WITHDRAWN } from "./rate-budget.ts";
-import { decideRetry, type RetryOp } from "./retry-policy.ts";
+import { CREATE_RETRY_WINDOW_MS, decideRetry, type RetryOp } from "./retry-policy.ts";
 
 /** Where a box lives: a channel, and the thread root when the conversation is a thread. */
 export interface BoxTarget {
@@ -23,18 +24,41 @@ export type GoneReason = "deleted_twice" | "forbidden" | "edit_time_limit" | "ga
 
 export type FinishResult =
   | { landed: true; postId: string }
-  | { landed: false; reason: GoneReason | "removed" };
+  /** `abandoned`: the process let go of the box (see `abandon()`); the obligation stays on record. */
+  | { landed: false; reason: GoneReason | "removed" | "abandoned" };
 
 /** The client calls a publisher makes. */
-export type BoxPublisherClient = Pick<MattermostClient, "createPost" | "patchPost" | "deletePost">;
+export type BoxPublisherClient = Pick<
+  MattermostClient,
+  "createPost" | "patchPost" | "deletePost" | "getChannelPostsSince"
+>;
+
+/** How far before its first create a box's post is looked for: covers clock skew with the server. */
+export const LOOKUP_MARGIN_MS = 120_000;
 
 export interface BoxPublisherOptions {
   client: BoxPublisherClient;
   clock: Clock;
+  /**
+   * The clock back-offs are waited on: the real clock, even when `clock` is event time (a replay),
+   * so an outage is waited out in real time. Default `clock`.
+   */
+  retryClock?: Clock;
   target: BoxTarget;
   boxId: string;
+  /** The box's own id, carried in `props.live_status_box` so its post can be found again. Default `pendingPostId`. */
+  boxKey?: string;
+  /** The bot's user id: only its own posts are adopted when looking for the box's post. */
+  botUserId?: string;
+  /**
+   * A create for this box may have landed in an earlier process (its answer was lost): before
+   * creating, look in the channel for a post carrying the box key, changed after `since` (retry clock time).
+   */
+  mayExist?: { since: number };
   /** Least clock time between two writes of this box, the final one excepted. Default 1000 ms. */
   minIntervalMs?: number;
+  /** Wakes this box's back-offs when another box's write gets through, and is told when this one's does. */
+  beacon?: RecoveryBeacon;
   /**
    * Clock time at which the pending state may be written, given what the box shows and when it was
    * last written; replaces `minIntervalMs` (the final state never waits). Asked before the pending
@@ -57,6 +81,27 @@ export interface BoxPublisherOptions {
 type RemoveMode = "delete" | { receipt: PostContent };
 
 /**
+ * Shared by the publishers of one Mattermost: a write that succeeds after failures says the server is
+ * back, and every box waiting out a back-off tries again at once (the rate budget spaces them), so
+ * owed finals land within moments of a recovery instead of up to a full back-off later.
+ */
+export class RecoveryBeacon {
+  readonly #waiters = new Set<() => void>();
+
+  /** Calls `wake` once, at the next recovery; returns a function that cancels the wait. */
+  onRecovery(wake: () => void): () => void {
+    this.#waiters.add(wake);
+    return () => this.#waiters.delete(wake);
+  }
+
+  recovered(): void {
+    const waiters = [...this.#waiters];
+    this.#waiters.clear();
+    for (const wake of waiters) wake();
+  }
+}
+
+/**
  * Keeps one Mattermost post (one box) showing the latest state it was given. One write in flight at
  * a time; while one is in flight or throttled, newer states replace older ones (latest wins) and a
  * state equal to the last landed one is skipped. Writes are at least `minIntervalMs` of clock time
@@ -64,13 +109,19 @@ type RemoveMode = "delete" | { receipt: PostContent };
  * {@link RateBudget} the final goes `urgent`, the create `normal` and routine edits `background`;
  * a write whose state was replaced while it waited is withdrawn unsent when its turn comes and the
  * newest state goes in its place, so a box never spends a request on a state it already replaced
- * (see `box-publisher.budget.test.ts`). Failures follow {@link decideRetry}; a retry always sends the latest state. The create carries `pendingPostId`, so a
- * create whose answer was lost is deduplicated by the server instead of making a second post.
+ * (see `box-publisher.budget.test.ts`). Failures follow {@link decideRetry}; a retry always sends the latest state.
+ *
+ * The create and the final state are obligations: retried on `retryClock` (real time) for as long as
+ * it takes; routine edits may be dropped after a few failures, since a newer state replaces them. Every
+ * write carries the box key in `props.live_status_box`. The create carries `pendingPostId`, so a
+ * create whose answer was lost is deduplicated by the server for ~30 s; past that window (or after a
+ * restart, `mayExist`) the publisher first looks in the channel for its own post with that key and
+ * adopts it, so a lost answer never leaves a second post.
  *
  * A post deleted by a person (an edit answered 403/404) is recreated once, at the bottom, with the
  * latest state and a fresh pending id; a second deletion ends the box (`deleted_twice`). A create
  * refused with 403/404 ends it as `forbidden`; an edit refused for the edit time limit as
- * `edit_time_limit`; a create or final write that cannot be made as `gave_up`.
+ * `edit_time_limit`; a create or final write the server refuses for good (a 4xx) as `gave_up`.
  */
 export class BoxPublisher {
   private readonly o: BoxPublisherOptions;
@@ -85,6 +136,12 @@ export class BoxPublisher {
   private lastWriteAt: number | undefined;
   private retryAt = Number.NEGATIVE_INFINITY;
   private failures = 0;
+  /** Retry-clock time of the first create that may have landed unseen; the post is looked for past the dedupe window. */
+  private unseenCreateAt: number | undefined;
+  private lookupDue: boolean;
+  /** Aborts a back-off sleep; only `abandon()` uses it. */
+  private readonly stopping = new AbortController();
+  private abandoned = false;
   private recreated = false;
   private gone: GoneReason | undefined;
   private removal: { mode: RemoveMode; done: Promise<void>; resolve: () => void } | undefined;
@@ -106,6 +163,8 @@ export class BoxPublisher {
     this.random = o.random ?? Math.random;
     this.postId = o.existingPostId;
     this.pendingPostId = o.pendingPostId;
+    this.lookupDue = o.mayExist !== undefined && o.existingPostId === undefined;
+    if (o.mayExist) this.unseenCreateAt = o.mayExist.since;
   }
 
   /** The post currently showing the box, if any. */
@@ -166,6 +225,21 @@ export class BoxPublisher {
     return done;
   }
 
+  /**
+   * Lets go of the box at once, leaving the post as it is: pending states and back-offs are dropped
+   * and `finish()` callers get `abandoned`. For a process that stops before Mattermost came back;
+   * what it still owed stays in the ledger for the next start.
+   */
+  abandon(): void {
+    if (this.closed) return;
+    this.abandoned = true;
+    this.stopping.abort();
+    this.throttle?.abort();
+    this.waiting?.abort(REQUEST_WITHDRAWN);
+    this.close();
+    this.settleFinish();
+  }
+
   /** Resolves when nothing is pending or in flight. */
   idle(): Promise<void> {
     if (!this.running) return Promise.resolve();
@@ -182,8 +256,8 @@ export class BoxPublisher {
     try {
       for (;;) {
         if (this.closed) break;
-        if (this.clock.now() < this.retryAt) {
-          await this.sleepUntil(this.retryAt, false);
+        if (this.retryClock.now() < this.retryAt) {
+          await this.backOff();
           continue;
         }
         if (this.removal) {
@@ -199,6 +273,10 @@ export class BoxPublisher {
         }
         const next = this.materialize();
         if (!next) break;
+        if (!this.postId && this.mustLookUp()) {
+          await this.lookUp(next === this.final);
+          continue;
+        }
         if (this.postId && this.landed && samePost(this.landed, next)) {
           this.desired = undefined;
           this.settleFinish();
@@ -236,6 +314,115 @@ export class BoxPublisher {
     return this.o.clock;
   }
 
+  private get retryClock(): Clock {
+    return this.o.retryClock ?? this.o.clock;
+  }
+
+  /** Waits out the back-off on the retry clock; `abandon()` and a recovery elsewhere cut it short. */
+  private async backOff(): Promise<void> {
+    const wake = new AbortController();
+    const stop = () => wake.abort();
+    this.stopping.signal.addEventListener("abort", stop, { once: true });
+    const cancel = this.o.beacon?.onRecovery(() => {
+      this.retryAt = Number.NEGATIVE_INFINITY;
+      wake.abort();
+    });
+    try {
+      await this.retryClock.sleep(this.retryAt - this.retryClock.now(), wake.signal);
+    } catch {
+      // Woken: the loop re-reads the state.
+    } finally {
+      cancel?.();
+      this.stopping.signal.removeEventListener("abort", stop);
+    }
+  }
+
+  /** Past the server's pending_post_id memory a repeated create could make a second post: look first. */
+  private mustLookUp(): boolean {
+    if (this.lookupDue) return true;
+    return (
+      this.unseenCreateAt !== undefined &&
+      this.retryClock.now() - this.unseenCreateAt >= CREATE_RETRY_WINDOW_MS
+    );
+  }
+
+  /** Finds the post an earlier create made (answer lost) and adopts it; extra copies are deleted. */
+  private async lookUp(urgent: boolean): Promise<void> {
+    const since = (this.unseenCreateAt ?? this.retryClock.now()) - LOOKUP_MARGIN_MS;
+    const key = this.boxKey;
+    let found: MattermostPost[];
+    try {
+      const posts = await this.o.client.getChannelPostsSince(this.o.target.channelId, since, {
+        priority: urgent ? "urgent" : "normal",
+      });
+      found = posts
+        .filter(
+          (p) =>
+            p.delete_at === 0 &&
+            p.type === LIVE_STATUS_POST_TYPE &&
+            p.props?.[LIVE_STATUS_BOX_PROP] === key &&
+            (this.o.botUserId === undefined || p.user_id === this.o.botUserId),
+        )
+        .sort((a, b) => a.create_at - b.create_at);
+    } catch (error) {
+      if (
+        error instanceof MattermostApiError &&
+        error.status >= 400 &&
+        error.status < 500 &&
+        error.status !== 429
+      ) {
+        // Cannot read the channel: creating is all that is left (with the pending id, as before).
+        this.o.log.warn("cannot look for the box's earlier post; creating it", this.fields(error));
+        this.lookupDone();
+        return;
+      }
+      this.failures += 1;
+      const decision = decideRetry(error, this.failures, "read", { random: this.random, obligation: true });
+      if (!decision.retry) {
+        this.lookupDone();
+        return;
+      }
+      this.retryAt = this.retryClock.now() + decision.afterMs;
+      if (this.failures === 1)
+        this.o.log.warn("looking for the box's earlier post failed; retrying", {
+          ...this.fields(error),
+          afterMs: decision.afterMs,
+        });
+      return;
+    }
+    this.lookupDone();
+    if (this.failures > 0) this.o.beacon?.recovered();
+    this.failures = 0;
+    const [mine, ...copies] = found;
+    if (!mine) return;
+    this.o.log.info("found the box's post made by an earlier attempt; keeping it", {
+      ...this.fields(),
+      postId: mine.id,
+    });
+    this.postId = mine.id;
+    this.landed = undefined;
+    this.o.onPosted?.(mine.id);
+    for (const copy of copies) {
+      try {
+        await this.o.client.deletePost(copy.id);
+      } catch (error) {
+        this.o.log.warn("could not delete a second copy of the box", {
+          ...this.fields(error),
+          copy: copy.id,
+        });
+      }
+    }
+  }
+
+  private lookupDone(): void {
+    this.lookupDue = false;
+    this.unseenCreateAt = undefined;
+  }
+
+  private get boxKey(): string {
+    return this.o.boxKey ?? this.o.pendingPostId;
+  }
+
   /** Sleeps until clock time `t`; a throttle sleep is cut short by `finish()` and `remove()`. */
   private async sleepUntil(t: number, interruptible: boolean): Promise<void> {
     const wake = interruptible ? new AbortController() : undefined;
@@ -261,6 +448,7 @@ export class BoxPublisher {
     const waiting = new AbortController();
     this.waiting = waiting;
     let sent = false;
+    let sentAt = this.retryClock.now();
     const context: RequestContext = {
       priority,
       since: this.queuedSince,
@@ -269,6 +457,7 @@ export class BoxPublisher {
       isStale: () => this.desired !== undefined,
       onGrant: () => {
         sent = true;
+        sentAt = this.retryClock.now();
         if (this.waiting === waiting) this.waiting = undefined;
         this.queuedSince = undefined;
         // The interval counts from when the write actually left, not from when it queued.
@@ -285,8 +474,10 @@ export class BoxPublisher {
         else this.desired ??= next;
         this.o.onPosted?.(created.id);
       }
-      if (this.failures > 0)
+      if (this.failures > 0) {
         this.o.log.info("box writes recovered", { ...this.fields(), failures: this.failures });
+        this.o.beacon?.recovered();
+      }
       this.failures = 0;
       this.settleFinish();
     } catch (error) {
@@ -296,6 +487,7 @@ export class BoxPublisher {
         this.lastWriteAt = previousWriteAt;
         return;
       }
+      if (op === "create" && sent && mayHaveLanded(error)) this.unseenCreateAt ??= sentAt;
       this.writeFailed(error, op, next);
     } finally {
       if (this.waiting === waiting) this.waiting = undefined;
@@ -308,8 +500,9 @@ export class BoxPublisher {
     next: PostContent,
     request: RequestContext,
   ): Promise<MattermostPost | undefined> {
+    const props = { ...next.props, [LIVE_STATUS_BOX_PROP]: this.boxKey };
     if (postId) {
-      await this.o.client.patchPost(postId, { message: next.message, props: next.props }, request);
+      await this.o.client.patchPost(postId, { message: next.message, props }, request);
       return undefined;
     }
     return this.o.client.createPost(
@@ -318,7 +511,7 @@ export class BoxPublisher {
         ...(this.o.target.rootId && { root_id: this.o.target.rootId }),
         message: next.message,
         type: next.type,
-        props: next.props,
+        props,
         pending_post_id: this.pendingPostId,
       },
       { silent: this.o.silent ?? true, request },
@@ -351,9 +544,11 @@ export class BoxPublisher {
       }
     }
     this.failures += 1;
-    const decision = decideRetry(error, this.failures, op, { random: this.random });
+    // The box's first appearance and its final state are obligations: retried until they land.
+    const obligation = op === "create" || next === this.final;
+    const decision = decideRetry(error, this.failures, op, { random: this.random, obligation });
     if (decision.retry) {
-      this.retryAt = this.clock.now() + decision.afterMs;
+      this.retryAt = this.retryClock.now() + decision.afterMs;
       if (this.failures === 1) {
         this.o.log.warn("box write failed; retrying", { ...this.fields(error), afterMs: decision.afterMs });
       }
@@ -395,7 +590,7 @@ export class BoxPublisher {
           else
             await this.o.client.patchPost(postId, {
               message: mode.receipt.message,
-              props: mode.receipt.props,
+              props: { ...mode.receipt.props, [LIVE_STATUS_BOX_PROP]: this.boxKey },
             });
           break;
         } catch (error) {
@@ -403,12 +598,22 @@ export class BoxPublisher {
             error instanceof MattermostApiError &&
             (error.status === 403 || error.status === 404 || isEditTimeLimit(error));
           if (alreadyGone) break;
-          const decision = decideRetry(error, attempt, op, { random: this.random });
+          // A buried box must not keep saying "running": its removal is retried like a final.
+          const decision = decideRetry(error, attempt, op, { random: this.random, obligation: true });
           if (!decision.retry) {
             this.o.log.warn("could not remove the box", { ...this.fields(error), reason: decision.reason });
             break;
           }
-          await this.clock.sleep(decision.afterMs);
+          if (attempt === 1)
+            this.o.log.warn("removing the box failed; retrying", {
+              ...this.fields(error),
+              afterMs: decision.afterMs,
+            });
+          try {
+            await this.retryClock.sleep(decision.afterMs, this.stopping.signal);
+          } catch {
+            break;
+          }
         }
       }
     }
@@ -435,7 +640,8 @@ export class BoxPublisher {
     let result: FinishResult | undefined;
     if (this.final && this.postId && this.landed && samePost(this.landed, this.final)) {
       result = { landed: true, postId: this.postId };
-    } else if (this.gone) result = { landed: false, reason: this.gone };
+    } else if (this.abandoned) result = { landed: false, reason: "abandoned" };
+    else if (this.gone) result = { landed: false, reason: this.gone };
     else if (this.closed) result = { landed: false, reason: "removed" };
     else if (atEnd && !this.desired) result = { landed: false, reason: "gave_up" };
     if (!result) return;
@@ -451,6 +657,11 @@ export class BoxPublisher {
     } else if (error instanceof Error) fields.error = error.message;
     return fields;
   }
+}
+
+/** Whether a failed create may still have made its post: no answer, or a 5xx (a proxy may have passed it on). */
+function mayHaveLanded(error: unknown): boolean {
+  return !(error instanceof MattermostApiError) || error.status >= 500;
 }
 
 function isEditTimeLimit(error: MattermostApiError): boolean {

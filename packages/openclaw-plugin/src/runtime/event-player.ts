@@ -1,4 +1,5 @@
 import type { LiveEvent } from "../core/events.ts";
+import type { Clock } from "../ports/clock.ts";
 import type { ManualClock } from "./clock.ts";
 import type { LiveStatusRuntime } from "./runtime.ts";
 
@@ -41,21 +42,31 @@ export async function playEvents(events: readonly LiveEvent[], o: PlayOptions): 
 
 /**
  * Ends the play: live boxes end as interrupted, and event time keeps moving (a second per real
- * millisecond-scale step) until every write has landed or definitively failed.
+ * millisecond-scale step) until every write has landed or definitively failed — or, when
+ * `waitMs` of real time has passed first, the runtime abandons what is left (it stays in the
+ * ledger's outbox). Resolves whether everything settled.
  */
 export async function finishPlay(
   o: Pick<PlayOptions, "runtime" | "clock" | "io">,
   reason: string,
-): Promise<void> {
+  limit?: { waitMs: number; realClock: Clock },
+): Promise<boolean> {
   let done = false;
   const stopped = o.runtime.stop(reason).finally(() => {
     done = true;
   });
+  const deadline = limit ? limit.realClock.now() + limit.waitMs : Number.POSITIVE_INFINITY;
   while (!done) {
+    if (limit && limit.realClock.now() >= deadline) {
+      // A write still in flight ends on its own; nothing waits for it.
+      o.runtime.abandon();
+      return false;
+    }
     await o.clock.advance(1_000, () => settleIo(o.io));
     await new Promise<void>((resolve) => setTimeout(resolve, 1));
   }
   await stopped;
+  return true;
 }
 
 const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -41,6 +41,9 @@ export function instrumentClient(inner: MattermostClient): InstrumentedClient {
     patchPost: track("patchPost", (id, patch, request) => inner.patchPost(id, patch, request)),
     deletePost: track("deletePost", (id, request) => inner.deletePost(id, request)),
     getPost: track("getPost", (id) => inner.getPost(id)),
+    getChannelPostsSince: track("getChannelPostsSince", (id, since, request) =>
+      inner.getChannelPostsSince(id, since, request),
+    ),
     createDirectChannel: track("createDirectChannel", (a, b) => inner.createDirectChannel(a, b)),
     getChannel: track("getChannel", (id) => inner.getChannel(id)),
   };

@@ -3,6 +3,7 @@
  * orphaned and no final state is lost. Types, the interface and its typed errors only; the
  * implementations (SQLite for production, in-memory for tests) live in `src/adapters/storage`.
  */
+import type { LiveStatusV1 } from "@live-status/contract";
 import { BOX_STATES } from "@live-status/contract";
 import type { Conversation } from "../core/conversation.ts";
 
@@ -44,6 +45,24 @@ export interface BoxRecord {
   updatedAt: number;
 }
 
+export const OUTBOX_KINDS = ["create", "final"] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+
+/**
+ * A box write that must land, kept until it did (the outbox). `create`: the box of a live run must
+ * appear; `final`: the box must end showing `status`, a final state. One entry per box; a final
+ * replaces the box's create. Routine edits are never kept: a newer state replaces them.
+ */
+export interface OutboxEntry {
+  boxId: string;
+  kind: OutboxKind;
+  /** What the post must show (the latest known state for a create). */
+  status: LiveStatusV1;
+  /** Wall-clock ms when the box was first due: where a lost create's post is looked for from. */
+  since: number;
+  updatedAt: number;
+}
+
 /** The single-owner lease: only its holder may drive boxes. Expired when `expiresAt <= now`. */
 export interface Lease {
   owner: string;
@@ -57,7 +76,7 @@ export type LeaseResult = { ok: true } | { ok: false; holder: Lease };
 
 /** A stored row that failed validation when read back; the row is skipped, never returned. */
 export interface LedgerProblem {
-  table: "slots" | "boxes" | "lease";
+  table: "slots" | "boxes" | "lease" | "outbox";
   /** Primary key of the bad row (slot, boxId, or "lease"). */
   key: string;
   reason: string;
@@ -79,8 +98,18 @@ export interface Ledger {
   putBox(rec: BoxRecord): void;
   /** Readable boxes, ordered by slot key then generation. */
   listBoxes(filter?: { slot?: string; states?: BoxRecordState[] }): BoxRecord[];
-  /** Atomically puts several records: all land or none (a stale box refuses the whole batch). */
-  putBatch(batch: { slots?: SlotRecord[]; boxes?: BoxRecord[] }): void;
+  getOutbox(boxId: string): OutboxEntry | undefined;
+  /** Readable outbox entries, ordered by box id. */
+  listOutbox(): OutboxEntry[];
+  /** Puts the box's entry, replacing the one it had. */
+  putOutbox(entry: OutboxEntry): void;
+  /** Drops the box's entry: its write landed or can never land. A no-op when there is none. */
+  deleteOutbox(boxId: string): void;
+  /**
+   * Atomically puts several records and drops the outbox entries of `settled` box ids: all land or
+   * none (a stale box refuses the whole batch).
+   */
+  putBatch(batch: LedgerBatch): void;
   /** Succeeds if the lease is free, expired (`expiresAt <= now`) or already held by `candidate.owner`. */
   acquireLease(candidate: Lease, now: number): LeaseResult;
   /** Extends the lease if `owner` holds it; false otherwise. */
@@ -91,6 +120,14 @@ export interface Ledger {
   problems(): LedgerProblem[];
   /** Idempotent; any other call after it throws. */
   close(): void;
+}
+
+export interface LedgerBatch {
+  slots?: SlotRecord[];
+  boxes?: BoxRecord[];
+  outbox?: OutboxEntry[];
+  /** Box ids whose outbox entries are dropped (after the puts). */
+  settled?: string[];
 }
 
 export type LedgerErrorCode =

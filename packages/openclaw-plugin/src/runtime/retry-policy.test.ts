@@ -1,7 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MattermostApiError, MattermostNetworkError } from "../ports/mattermost-errors.ts";
-import { CREATE_RETRY_WINDOW_MS, decideRetry, RETRY_DEFAULTS, type RetryOp } from "./retry-policy.ts";
+import {
+  CREATE_RETRY_WINDOW_MS,
+  decideRetry,
+  OBLIGATION_MAX_DELAY_MS,
+  RETRY_DEFAULTS,
+  type RetryOp,
+} from "./retry-policy.ts";
 
 const api = (status: number, extra: { code?: string; retryAfterMs?: number } = {}) =>
   new MattermostApiError({ status, method: "PUT", path: "/api/v4/posts/p1/patch", ...extra });
@@ -105,5 +111,37 @@ describe("decideRetry", () => {
         },
       ),
     );
+  });
+});
+
+describe("decideRetry for an obligation (a create or a final state)", () => {
+  const duty = { random: () => 0, obligation: true };
+
+  it.each([
+    ["a 500", () => api(500)],
+    ["a 503", () => api(503)],
+    ["a connection reset", reset],
+  ])("keeps retrying %s after any number of attempts, with back-offs capped", (_name, error) => {
+    const delays = [1, 5, 20, 100, 10_000].map((n) => decideRetry(error(), n, "edit", duty));
+    for (const d of delays) expect(d.retry).toBe(true);
+    expect(delays.at(-1)).toEqual({ retry: true, afterMs: OBLIGATION_MAX_DELAY_MS / 2 });
+    const worst = decideRetry(error(), 10_000, "create", { ...duty, random: () => 0.999999 });
+    expect(worst).toEqual({ retry: true, afterMs: OBLIGATION_MAX_DELAY_MS });
+  });
+
+  it("waits out a Retry-After of any length", () => {
+    expect(decideRetry(api(429, { retryAfterMs: 3_600_000 }), 50, "edit", duty)).toEqual({
+      retry: true,
+      afterMs: 3_600_000,
+    });
+  });
+
+  it("keeps retrying a create past the pending_post_id memory (the publisher reconciles first)", () => {
+    expect(decideRetry(reset(), 30, "create", duty).retry).toBe(true);
+  });
+
+  it("still gives up on what repeating cannot fix", () => {
+    expect(decideRetry(api(400), 1, "edit", duty)).toEqual({ retry: false, reason: "client_error" });
+    expect(decideRetry(new Error("bug"), 1, "edit", duty)).toEqual({ retry: false, reason: "not_retryable" });
   });
 });

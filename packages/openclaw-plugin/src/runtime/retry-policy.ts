@@ -27,7 +27,19 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** Longest `Retry-After` we wait out; beyond it we give up. Default 60 s. */
   maxRetryAfterMs?: number;
+  /**
+   * The write is an obligation (a box's create or final state): no attempt cap, any `Retry-After`
+   * waited out, back-offs capped at {@link OBLIGATION_MAX_DELAY_MS} unless `maxDelayMs` says
+   * otherwise. Only what repeating cannot fix (a 4xx, an unknown error) gives up.
+   */
+  obligation?: boolean;
 }
+
+/**
+ * Ceiling of one back-off for an obligation: how long after Mattermost recovers a pending final
+ * may still wait, at worst. Long enough that many boxes retrying through an outage stay a trickle.
+ */
+export const OBLIGATION_MAX_DELAY_MS = 15_000;
 
 /**
  * How long our back-offs for one create may add up to. Mattermost remembers a `pending_post_id` for
@@ -60,6 +72,7 @@ const PERMANENT_5XX = new Set([501, 505]);
  * the back-offs of one create add up to at most 0.5 + 1 + 2 + 4 = 7.5 s; with larger settings a create
  * gives up (`dedupe_window`) before its back-offs could exceed {@link CREATE_RETRY_WINDOW_MS}.
  * A 429 means the request was refused before it ran, so it is waited out without that check.
+ * Obligations (`options.obligation`) are never given up for time or count: see {@link RetryOptions}.
  */
 export function decideRetry(
   error: unknown,
@@ -67,19 +80,22 @@ export function decideRetry(
   op: RetryOp,
   options: RetryOptions,
 ): RetryDecision {
+  const obligation = options.obligation === true;
   const maxAttempts = options.maxAttempts ?? RETRY_DEFAULTS.maxAttempts;
   const kind = classify(error);
   if (kind.retry === false) return kind;
-  if (attempt >= maxAttempts) return { retry: false, reason: "attempts_exhausted" };
+  if (!obligation && attempt >= maxAttempts) return { retry: false, reason: "attempts_exhausted" };
   if (kind.retryAfterMs !== undefined) {
     const limit = options.maxRetryAfterMs ?? RETRY_DEFAULTS.maxRetryAfterMs;
-    if (kind.retryAfterMs > limit) return { retry: false, reason: "retry_after_too_long" };
+    if (!obligation && kind.retryAfterMs > limit) return { retry: false, reason: "retry_after_too_long" };
     return { retry: true, afterMs: kind.retryAfterMs };
   }
   const base = options.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs;
-  const ceiling = options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs;
-  const stepFor = (n: number) => Math.min(ceiling, base * 2 ** Math.max(0, n - 1));
-  if (op === "create" && !kind.rateLimited) {
+  const ceiling = options.maxDelayMs ?? (obligation ? OBLIGATION_MAX_DELAY_MS : RETRY_DEFAULTS.maxDelayMs);
+  const stepFor = (n: number) => Math.min(ceiling, base * 2 ** Math.min(Math.max(0, n - 1), 30));
+  // An obligation's create is not bounded by the dedupe window: the publisher looks for the post
+  // an earlier attempt may have made before it creates again (see BoxPublisher).
+  if (op === "create" && !kind.rateLimited && !obligation) {
     let worstCase = 0;
     for (let n = 1; n <= attempt; n++) worstCase += stepFor(n);
     if (worstCase > CREATE_RETRY_WINDOW_MS) return { retry: false, reason: "dedupe_window" };

@@ -2,6 +2,10 @@
  * The runtime: feeds events to the core and carries out its effects — one publisher per box, a
  * durable ledger, feedback (final landed, box gone) back into the core. One instance per process,
  * started by exactly one owner (the plugin service, `live-status replay` or `watch`).
+ *
+ * What must land is kept in the ledger's outbox until it did: the create of a live run's box and
+ * every final state (see docs/design/reliability.md). `restore()` resumes it on start, on the same
+ * posts; `abandon()` lets a stopping process leave it there for the next start.
  */
 import type { LiveStatusV1 } from "@live-status/contract";
 import { LIVE_STATUS_POST_TYPE } from "@live-status/contract";
@@ -14,17 +18,18 @@ import type { LiveEvent } from "../core/events.ts";
 import { assertNever, describeError } from "../core/guards.ts";
 import { parseBoxKey } from "../core/keys.ts";
 import type { SlotEvent, SlotState } from "../core/lifecycle.ts";
-import { boxIdOf } from "../core/lifecycle.ts";
 import { type RenderedPost, renderPost, renderReceipt } from "../core/render.ts";
 import type { RenderContext } from "../core/render-controls.ts";
 import { finishStatus, startStatus } from "../core/status-model.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
 import type { MattermostClient, PostContent } from "../ports/mattermost.ts";
+import { MattermostApiError } from "../ports/mattermost-errors.ts";
 import type { BoxTarget, GoneReason } from "./box-publisher.ts";
-import { BoxPublisher } from "./box-publisher.ts";
-import type { BoxRecord, Ledger, SlotRecord } from "./ledger.ts";
+import { BoxPublisher, RecoveryBeacon } from "./box-publisher.ts";
+import type { BoxRecord, Ledger, LedgerBatch, OutboxEntry, OutboxKind, SlotRecord } from "./ledger.ts";
 import { LedgerStorageError } from "./ledger.ts";
+import { decideRetry } from "./retry-policy.ts";
 import { isSlotState } from "./slot-snapshot.ts";
 
 export interface RuntimeOptions {
@@ -35,6 +40,11 @@ export interface RuntimeOptions {
   /** The bot's username, for the answer hints in a box's message. */
   botUsername?: string;
   clock: Clock;
+  /**
+   * The real clock, on which back-offs are waited and outbox times taken; differs from `clock` when
+   * `clock` is event time (a replay). Default `clock`.
+   */
+  retryClock?: Clock;
   log: Logger;
   /** Least time between two writes of one box, under any edit policy. Default 1000 ms. */
   minIntervalMs?: number;
@@ -67,6 +77,19 @@ export interface SessionSummary {
   finalState: LiveStatusV1["state"] | null;
 }
 
+/** What became of the boxes this process had to show and the finals it had to land. */
+export interface DeliveryReport {
+  /** Boxes that have a post in the conversation. */
+  boxesShown: number;
+  /** Boxes whose post never appeared (Mattermost down throughout, channel forbidden, superseded first). */
+  boxesNeverShown: number;
+  finalsLanded: number;
+  /** Finals still owed: kept in the ledger's outbox for the next start. */
+  finalsPending: number;
+  /** Finals that can never land (forbidden channel, post deleted twice, refused for good). */
+  finalsImpossible: number;
+}
+
 interface BoxHandle {
   slot: string;
   generation: number;
@@ -94,13 +117,29 @@ export class LiveStatusRuntime {
   #lastPersistAt = Number.NEGATIVE_INFINITY;
   #finalsNotLanded = 0;
   #storageFault: LedgerStorageError | null = null;
+  /** The outbox as this process knows it: box id → what is owed. */
+  readonly #owed = new Map<string, OutboxKind>();
+  /** Boxes this process had to show, and those that have a post. */
+  readonly #asked = new Set<string>();
+  readonly #shown = new Set<string>();
+  /** Boxes whose final this process took on (so a restore does not take one on twice). */
+  readonly #finalizing = new Set<string>();
+  #finalsLanded = 0;
+  #finalsImpossible = 0;
+  /** Set by `abandon()`: publishers let go, nothing more is written to the ledger about boxes. */
+  readonly #stopping = new AbortController();
+  readonly #beacon = new RecoveryBeacon();
 
   constructor(o: RuntimeOptions) {
     this.#o = o;
     this.#core = new Dispatcher({ ...o.config, recallForgottenSlots: true });
   }
 
-  /** Restores slots from the ledger: boxes left running end as interrupted, unlanded finals are rewritten. */
+  /**
+   * Restores slots from the ledger and resumes the outbox: boxes left live end as interrupted and
+   * owed finals are written again, each on the post it already has (found by its box key when the
+   * answer to its create was lost), or created directly in its final state.
+   */
   restore(): void {
     const states: SlotState[] = [];
     const open: SlotState[] = [];
@@ -115,8 +154,16 @@ export class LiveStatusRuntime {
       open.push(rec.snapshot);
       if (rec.lastTransition) this.#lastTransition.set(rec.slot, rec.lastTransition);
     }
-    this.#settleOrphans(states);
+    const owed = this.#o.ledger.listOutbox();
+    for (const entry of owed) this.#owed.set(entry.boxId, entry.kind);
     this.#run(this.#core.restore(open, this.#now()));
+    this.#resumeOwed(owed);
+    this.#settleOrphans();
+    if (owed.length > 0)
+      this.#o.log.info("resuming box writes left owed by the last run", {
+        finals: owed.filter((e) => e.kind === "final").length,
+        creates: owed.filter((e) => e.kind === "create").length,
+      });
   }
 
   ingest(event: LiveEvent): DispatchResult {
@@ -159,11 +206,28 @@ export class LiveStatusRuntime {
     this.#persistDirty(false);
   }
 
-  /** Ends every live box as interrupted and waits for the final writes. */
+  /**
+   * Ends every live box as interrupted and waits for the final writes — for as long as they take.
+   * A caller that cannot wait calls `abandon()`; `stop()` then resolves at once.
+   */
   async stop(reason: string): Promise<void> {
     this.#run(this.#core.broadcast({ type: "interrupt", reason }, this.#now()));
     await this.idle();
-    this.#persistDirty(true);
+    if (!this.#stopping.signal.aborted) this.#persistDirty(true);
+  }
+
+  /**
+   * Lets go of every box at once: what is still owed stays in the ledger's outbox, and the next
+   * start on this ledger lands it. Returns the number of finals left owed.
+   */
+  abandon(): number {
+    if (!this.#stopping.signal.aborted) {
+      // Slots as they stand (a final still owed leaves its slot completing, to be resumed).
+      this.#persistDirty(true);
+      this.#stopping.abort();
+      for (const handle of this.#boxes.values()) void handle.ready.then((p) => p?.abandon());
+    }
+    return this.report().finalsPending;
   }
 
   /** Resolves once no effect is being carried out and every publisher is idle. */
@@ -183,9 +247,24 @@ export class LiveStatusRuntime {
     return this.#core.slots();
   }
 
-  /** Final states that could not be written (the box was gone or Mattermost kept failing). */
+  /** Final states that have not landed: still owed, or impossible. */
   finalsNotLanded(): number {
-    return this.#finalsNotLanded;
+    const r = this.report();
+    return r.finalsPending + r.finalsImpossible;
+  }
+
+  report(): DeliveryReport {
+    let finalsPending = 0;
+    for (const kind of this.#owed.values()) if (kind === "final") finalsPending++;
+    let boxesShown = 0;
+    for (const boxId of this.#asked) if (this.#shown.has(boxId)) boxesShown++;
+    return {
+      boxesShown,
+      boxesNeverShown: this.#asked.size - boxesShown,
+      finalsLanded: this.#finalsLanded,
+      finalsPending,
+      finalsImpossible: this.#finalsImpossible,
+    };
   }
 
   /** Per-session counters, for the last 10,000 sessions that had a box. */
@@ -244,10 +323,11 @@ export class LiveStatusRuntime {
         return;
       case "create_box":
         this.#count(effect.session, "boxesCreated");
+        this.#asked.add(effect.boxId);
         this.#boxes.set(effect.boxId, {
           slot,
           generation: generationOf(effect.boxId),
-          ready: this.#openBox(slot, effect),
+          ready: this.#openBox(slot, effect.boxId, effect.conversation, effect.runId, effect.status),
           record: null,
         });
         return;
@@ -265,7 +345,7 @@ export class LiveStatusRuntime {
         this.#count(effect.status.session, "boxesRemoved");
         this.#withBox(effect.boxId, async (p) => {
           await p.remove(effect.policy === "delete" ? "delete" : { receipt: receiptPost(effect.status) });
-          this.#putBox(effect.boxId, { state: "removed" });
+          if (!this.#stopping.signal.aborted) this.#putBox(effect.boxId, { state: "removed" }, true);
           this.#release(effect.boxId);
         });
         return;
@@ -274,16 +354,22 @@ export class LiveStatusRuntime {
     }
   }
 
+  /**
+   * Opens a box: resolves its conversation (waiting out an outage), records the box, and — for a
+   * live run, `initial` — owes its create and shows it. Without `initial` the caller finishes it.
+   */
   async #openBox(
     slot: string,
-    effect: Extract<Effect, { kind: "create_box" }>,
+    boxId: string,
+    conversation: Conversation,
+    runId: string | null,
+    initial?: LiveStatusV1,
   ): Promise<BoxPublisher | null> {
-    const generation = generationOf(effect.boxId);
-    let target: BoxTarget;
-    try {
-      target = await this.#target(effect.conversation);
-    } catch (error) {
-      this.#o.log.error("cannot reach the conversation of a box", { slot, error: describeError(error) });
+    const generation = generationOf(boxId);
+    const target = await this.#reachConversation(conversation);
+    if (typeof target === "string") {
+      if (target === "abandoned") return null;
+      this.#o.log.error("cannot reach the conversation of a box", { slot, error: target });
       this.#feedback(slot, { type: "box_gone", generation, reason: "conversation unreachable" });
       return null;
     }
@@ -293,23 +379,64 @@ export class LiveStatusRuntime {
     }
     const pendingPostId = this.#newId();
     const record: BoxRecord = {
-      boxId: effect.boxId,
+      boxId,
       slot,
       generation,
       channelId: target.channelId,
       ...(target.rootId !== undefined && { rootId: target.rootId }),
       pendingPostId,
-      ...(effect.runId !== null && { runId: effect.runId }),
+      ...(runId !== null && { runId }),
       state: "running",
       version: 1,
       updatedAt: this.#now(),
     };
-    this.#saveBox(record);
-    const publisher = this.#publisher(effect.boxId, slot, generation, target, pendingPostId);
-    const handle = this.#boxes.get(effect.boxId);
-    if (handle && !handle.latest) handle.latest = effect.status;
-    publisher.show(() => renderPost(handle?.latest ?? effect.status, undefined, this.#renderContext));
+    const handle = this.#boxes.get(boxId);
+    if (handle) handle.record = record;
+    // The record and the obligation in one write: a restart knows the box and that it is owed.
+    const owe = initial && !this.#owed.has(boxId);
+    this.#write({
+      boxes: [record],
+      ...(owe && { outbox: [this.#entry(boxId, "create", initial)] }),
+    });
+    if (owe) this.#owed.set(boxId, "create");
+    const publisher = this.#publisher(boxId, slot, generation, target, pendingPostId);
+    if (this.#stopping.signal.aborted) publisher.abandon();
+    else if (initial) {
+      const latest = this.#boxes.get(boxId);
+      if (latest && !latest.latest) latest.latest = initial;
+      publisher.show(() => renderPost(latest?.latest ?? initial, undefined, this.#renderContext));
+    }
     return publisher;
+  }
+
+  /** The box target of a conversation; a DM's channel is asked for until Mattermost answers. */
+  async #reachConversation(c: Conversation): Promise<BoxTarget | string> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.#stopping.signal.aborted) return "abandoned";
+      try {
+        return await this.#target(c);
+      } catch (error) {
+        const decision = decideRetry(error, attempt, "create", {
+          random: this.#o.random ?? Math.random,
+          obligation: true,
+        });
+        if (
+          !decision.retry ||
+          (error instanceof MattermostApiError && error.status < 500 && error.status !== 429)
+        )
+          return describeError(error);
+        if (attempt === 1)
+          this.#o.log.warn("cannot open the conversation of a box yet; retrying", {
+            error: describeError(error),
+            afterMs: decision.afterMs,
+          });
+        try {
+          await this.#retryClock.sleep(decision.afterMs, this.#stopping.signal);
+        } catch {
+          return "abandoned";
+        }
+      }
+    }
   }
 
   #publisher(
@@ -319,18 +446,30 @@ export class LiveStatusRuntime {
     target: BoxTarget,
     pendingPostId: string,
     postId?: string,
+    mayExist?: { since: number },
   ) {
+    if (postId !== undefined) this.#shown.add(boxId);
     return new BoxPublisher({
       client: this.#o.client,
       clock: this.#o.clock,
+      retryClock: this.#retryClock,
       target,
       boxId,
       pendingPostId,
+      botUserId: this.#o.botUserId,
+      beacon: this.#beacon,
       ...(postId !== undefined && { existingPostId: postId }),
       writeDue: (shown, lastWriteAt) => this.#writeDue(boxId, shown, lastWriteAt),
+      ...(mayExist !== undefined && { mayExist }),
+      ...(this.#o.minIntervalMs !== undefined && { minIntervalMs: this.#o.minIntervalMs }),
       ...(this.#o.random !== undefined && { random: this.#o.random }),
       log: this.#o.log,
-      onPosted: (id) => this.#putBox(boxId, { postId: id }),
+      onPosted: (id) => {
+        this.#shown.add(boxId);
+        if (this.#stopping.signal.aborted) return;
+        // The box appeared: its create is no longer owed (a final, if owed, still is).
+        this.#putBox(boxId, { postId: id }, this.#owed.get(boxId) === "create");
+      },
       onGone: (reason: GoneReason) => {
         if (reason === "forbidden") this.#forbiddenChannels.add(target.channelId);
         this.#feedback(slot, { type: "box_gone", generation, reason });
@@ -359,21 +498,51 @@ export class LiveStatusRuntime {
   #finalize(slot: string, boxId: string, status: LiveStatusV1): void {
     this.#summaryOf(status.session).finalState = status.state;
     const generation = generationOf(boxId);
+    this.#finalizing.add(boxId);
+    this.#asked.add(boxId);
+    // Owed before anything is tried: a crash from here on still lands this final on the next start.
+    const since = this.#o.ledger.getOutbox(boxId)?.since;
+    if (!this.#stopping.signal.aborted) {
+      this.#write({ outbox: [this.#entry(boxId, "final", status, since)] });
+      this.#owed.set(boxId, "final");
+    }
     this.#track(
       (async () => {
         const p = await this.#handle(boxId).ready;
-        if (p) {
+        if (this.#stopping.signal.aborted) return;
+        if (!p) {
+          this.#settle(boxId);
+          this.#finalsImpossible++;
+        } else {
           const result = await p.finish(renderPost(status, undefined, this.#renderContext));
-          if (result.landed) this.#putBox(boxId, { state: status.state });
-          else if (result.reason !== "removed") {
-            this.#finalsNotLanded++;
-            this.#o.log.warn("final state of a box could not land", { boxId, reason: result.reason });
+          if (!result.landed && result.reason === "abandoned") return;
+          if (result.landed) {
+            this.#finalsLanded++;
+            this.#putBox(boxId, { state: status.state }, true);
+          } else {
+            this.#settle(boxId);
+            if (result.reason !== "removed") {
+              this.#finalsImpossible++;
+              this.#o.log.warn("final state of a box can never land", { boxId, reason: result.reason });
+            }
           }
         }
         this.#release(boxId);
         this.#feedback(slot, { type: "final_landed", generation });
       })(),
     );
+  }
+
+  /** Outbox entries the core's restore did not take on: older boxes, unreadable slots. */
+  #resumeOwed(owed: OutboxEntry[]): void {
+    for (const entry of owed) {
+      if (this.#finalizing.has(entry.boxId)) continue;
+      const slot = parseBoxKey(entry.boxId)?.slot ?? entry.boxId;
+      // A create still owed means the run was live when the process stopped.
+      const status =
+        entry.kind === "final" ? entry.status : finishStatus(entry.status, "interrupted", this.#now());
+      this.#finalize(slot, entry.boxId, status);
+    }
   }
 
   #withBox(boxId: string, work: (p: BoxPublisher) => Promise<void>): void {
@@ -384,34 +553,45 @@ export class LiveStatusRuntime {
     );
   }
 
-  /** The handle of a box: live in memory, or rebuilt from the ledger after a restart. */
+  /**
+   * The handle of a box: live in memory, or rebuilt after a restart — from its ledger record (on
+   * its post, or looking for the post a lost create made), or, with no record, from its slot's
+   * conversation (no create was ever sent, so it is created in the state it is finished with).
+   */
   #handle(boxId: string): BoxHandle {
     const known = this.#boxes.get(boxId);
     if (known) return known;
     const record = this.#o.ledger.getBox(boxId) ?? null;
-    let publisher: BoxPublisher | null = null;
-    if (record?.postId && record.state !== "removed") {
+    const slot = record?.slot ?? parseBoxKey(boxId)?.slot ?? boxId;
+    const generation = generationOf(boxId);
+    let ready: Promise<BoxPublisher | null>;
+    if (record && record.state !== "removed") {
       const target = {
         channelId: record.channelId,
         ...(record.rootId !== undefined && { rootId: record.rootId }),
       };
-      publisher = this.#publisher(
-        boxId,
-        record.slot,
-        record.generation,
-        target,
-        record.pendingPostId,
-        record.postId,
+      const since = this.#o.ledger.getOutbox(boxId)?.since ?? 0;
+      ready = Promise.resolve(
+        this.#publisher(
+          boxId,
+          slot,
+          generation,
+          target,
+          record.pendingPostId,
+          record.postId,
+          record.postId === undefined ? { since } : undefined,
+        ),
       );
     } else {
-      this.#o.log.warn("box has no post on record; nothing to write", { boxId });
+      const state = this.#core.slot(slot);
+      if (!record && state && state.generation === generation) {
+        ready = this.#openBox(slot, boxId, state.conversation, state.runId);
+      } else {
+        this.#o.log.warn("box has no post on record; nothing to write", { boxId });
+        ready = Promise.resolve(null);
+      }
     }
-    const handle = {
-      slot: record?.slot ?? "",
-      generation: generationOf(boxId),
-      ready: Promise.resolve(publisher),
-      record,
-    };
+    const handle = { slot, generation, ready, record };
     this.#boxes.set(boxId, handle);
     return handle;
   }
@@ -440,11 +620,10 @@ export class LiveStatusRuntime {
     this.#run(this.#core.feedback(slot, event, this.#now()));
   }
 
-  /** Running boxes on record that are not their slot's latest box: left by a crash between two writes. */
-  #settleOrphans(states: SlotState[]): void {
-    const latest = new Set(states.map(boxIdOf));
+  /** Running boxes on record that nothing took on: left by a crash between two writes. */
+  #settleOrphans(): void {
     for (const box of this.#o.ledger.listBoxes({ states: ["running"] })) {
-      if (latest.has(box.boxId)) continue;
+      if (this.#finalizing.has(box.boxId)) continue;
       const session = parseBoxKey(box.boxId)?.session ?? box.slot;
       const status = finishStatus(startStatus(session, box.updatedAt), "interrupted", this.#now());
       this.#o.log.warn("finalizing an orphaned box left running", { boxId: box.boxId });
@@ -452,25 +631,48 @@ export class LiveStatusRuntime {
     }
   }
 
-  #saveBox(record: BoxRecord): void {
-    const handle = this.#boxes.get(record.boxId);
-    if (handle) handle.record = record;
+  #entry(boxId: string, kind: OutboxKind, status: LiveStatusV1, since?: number): OutboxEntry {
+    const now = this.#retryClock.now();
+    return { boxId, kind, status, since: since ?? now, updatedAt: now };
+  }
+
+  /** Drops the box's outbox entry: it landed, was superseded, or can never land. */
+  #settle(boxId: string): void {
+    this.#owed.delete(boxId);
+    this.#write({ settled: [boxId] });
+  }
+
+  #write(batch: LedgerBatch): void {
     try {
-      this.#o.ledger.putBox(record);
+      this.#o.ledger.putBatch(batch);
     } catch (error) {
-      this.#ledgerFailed(error, "ledger write failed for a box", { boxId: record.boxId });
+      this.#ledgerFailed(error, "ledger write failed for a box", {
+        boxId: batch.boxes?.[0]?.boxId ?? batch.outbox?.[0]?.boxId ?? batch.settled?.[0] ?? "",
+      });
     }
   }
 
-  #putBox(boxId: string, patch: Partial<Pick<BoxRecord, "postId" | "state">>): void {
+  get #retryClock(): Clock {
+    return this.#o.retryClock ?? this.#o.clock;
+  }
+
+  /** Updates the box record; `settle` also drops its outbox entry, in the same write. */
+  #putBox(boxId: string, patch: Partial<Pick<BoxRecord, "postId" | "state">>, settle = false): void {
     let current = this.#boxes.get(boxId)?.record;
     try {
       current ??= this.#o.ledger.getBox(boxId);
     } catch (error) {
       this.#ledgerFailed(error, "ledger read failed for a box", { boxId });
     }
-    if (!current) return;
-    this.#saveBox({ ...current, ...patch, version: current.version + 1, updatedAt: this.#now() });
+    if (settle) this.#owed.delete(boxId);
+    if (!current) {
+      if (settle) this.#write({ settled: [boxId] });
+      return;
+    }
+    const record = { ...current, ...patch, version: current.version + 1, updatedAt: this.#now() };
+    const handle = this.#boxes.get(boxId);
+    if (handle) handle.record = record;
+    this.#write({ boxes: [record], ...(settle && { settled: [boxId] }) });
   }
 
   #persistDirty(force: boolean): void {
@@ -487,6 +689,8 @@ export class LiveStatusRuntime {
   }
 
   #writeSlots(slots: string[]): void {
+    // After abandon() the ledger belongs to whoever closes it next.
+    if (this.#stopping.signal.aborted) return;
     const records: SlotRecord[] = [];
     for (const slot of slots) {
       this.#dirtySlots.delete(slot);

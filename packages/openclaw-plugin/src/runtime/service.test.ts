@@ -185,7 +185,7 @@ describe("LiveStatusService", () => {
     await service.stop();
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(log.lines).toContain(
-      "warn final writes took longer than 2000 ms; the next start settles what is left",
+      "warn Mattermost did not take 1 final state(s) within 2000 ms; they stay in the ledger and land on the next start",
     );
   });
 

@@ -178,9 +178,14 @@ export class LiveStatusService {
     this.#runtime = null;
     if (runtime) {
       const limit = this.#d.stopTimeoutMs ?? 2_000;
-      const finished = await withinTime(runtime.stop(reason), limit, this.#d.clock);
-      if (!finished)
-        this.#d.log.warn(`final writes took longer than ${limit} ms; the next start settles what is left`);
+      const stopping = runtime.stop(reason);
+      if (!(await withinTime(stopping, limit, this.#d.clock))) {
+        // Mattermost is away: leave what is owed in the ledger's outbox for the next start.
+        const owed = runtime.abandon();
+        this.#d.log.warn(
+          `Mattermost did not take ${owed} final state(s) within ${limit} ms; they stay in the ledger and land on the next start`,
+        );
+      }
     }
     await this.#closeRecorder();
     const ledger = this.#ledger;

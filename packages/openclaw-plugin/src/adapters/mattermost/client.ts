@@ -122,6 +122,16 @@ export function createMattermostClient(o: MattermostClientOptions): MattermostCl
 
     getPost: (postId) => request<MattermostPost>("GET", `/posts/${id(postId)}`),
 
+    async getChannelPostsSince(channelId, since, context) {
+      const list = await request<{ order?: unknown; posts?: Record<string, MattermostPost> } | undefined>(
+        "GET",
+        `/channels/${id(channelId)}/posts?since=${Math.max(1, Math.floor(since))}`,
+        undefined,
+        context,
+      );
+      return Object.values(list?.posts ?? {});
+    },
+
     createDirectChannel: (userA, userB) =>
       request<MattermostChannel>("POST", "/channels/direct", [userA, userB]),
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Conversation } from "../../core/conversation.ts";
 import { slotKey } from "../../core/keys.ts";
-import type { BoxRecord, Lease, Ledger, SlotRecord } from "../../runtime/ledger.ts";
+import type { BoxRecord, Lease, Ledger, OutboxEntry, SlotRecord } from "../../runtime/ledger.ts";
 import { InvalidRecordError, type LedgerError, StaleWriteError } from "../../runtime/ledger.ts";
 import { MemoryLedger } from "./memory-ledger.ts";
 import { SqliteLedger } from "./sqlite-ledger.ts";
@@ -36,6 +36,28 @@ function boxRec(over: Partial<BoxRecord> = {}): BoxRecord {
     pendingPostId: `pending-${generation}`,
     state: "running",
     version: 1,
+    updatedAt: 1000,
+    ...over,
+  };
+}
+
+function outboxEntry(over: Partial<OutboxEntry> = {}): OutboxEntry {
+  return {
+    boxId: `${SLOT}#1`,
+    kind: "final",
+    status: {
+      v: 1,
+      session: SESSION,
+      state: "done",
+      startedAt: 900,
+      endedAt: 1000,
+      thinking: false,
+      tools: [{ callId: "c1", name: "read", state: "ok", startedAt: 910, endedAt: 920 }],
+      toolsOmitted: 0,
+      subagents: [],
+      tokens: { input: 3, output: 4 },
+    },
+    since: 1000,
     updatedAt: 1000,
     ...over,
   };
@@ -231,6 +253,56 @@ describe.each(implementations)("%s", (_name, open) => {
         StaleWriteError,
       );
       expect(ledger.listBoxes()).toEqual([]);
+    });
+  });
+
+  describe("outbox", () => {
+    it("reads back an entry, and a final replaces the box's create", () => {
+      const create = outboxEntry({ kind: "create", status: { ...outboxEntry().status, state: "running" } });
+      ledger.putOutbox(create);
+      expect(ledger.getOutbox(create.boxId)).toEqual(create);
+      ledger.putOutbox(outboxEntry({ updatedAt: 2000 }));
+      expect(ledger.listOutbox()).toEqual([outboxEntry({ updatedAt: 2000 })]);
+    });
+
+    it("drops an entry once settled, and settling twice is harmless", () => {
+      ledger.putOutbox(outboxEntry());
+      ledger.deleteOutbox(outboxEntry().boxId);
+      ledger.deleteOutbox(outboxEntry().boxId);
+      expect(ledger.getOutbox(outboxEntry().boxId)).toBeUndefined();
+      expect(ledger.listOutbox()).toEqual([]);
+    });
+
+    it("lists entries by box id", () => {
+      for (const g of [3, 1, 2]) ledger.putOutbox(outboxEntry({ boxId: `${SLOT}#${g}` }));
+      expect(ledger.listOutbox().map((e) => e.boxId)).toEqual([1, 2, 3].map((g) => `${SLOT}#${g}`));
+    });
+
+    it("settles an entry and records the box's final state in one batch", () => {
+      ledger.putOutbox(outboxEntry());
+      ledger.putBatch({ boxes: [boxRec({ state: "done", version: 2 })], settled: [outboxEntry().boxId] });
+      expect(ledger.listOutbox()).toEqual([]);
+      expect(ledger.getBox(outboxEntry().boxId)?.state).toBe("done");
+    });
+
+    it("keeps the entry when the batch that would settle it is refused", () => {
+      ledger.putBox(boxRec({ version: 5 }));
+      ledger.putOutbox(outboxEntry());
+      expect(() =>
+        ledger.putBatch({ boxes: [boxRec({ version: 1 })], settled: [outboxEntry().boxId] }),
+      ).toThrow(StaleWriteError);
+      expect(ledger.getOutbox(outboxEntry().boxId)).toEqual(outboxEntry());
+    });
+
+    it.each<[string, Partial<OutboxEntry>]>([
+      ["a box id that is not slot#generation", { boxId: "nope" }],
+      ["an unknown kind", { kind: "edit" as OutboxEntry["kind"] }],
+      ["a status that is not a live status", { status: { v: 2 } as unknown as OutboxEntry["status"] }],
+      ["a final entry whose status is running", { status: { ...outboxEntry().status, state: "running" } }],
+      ["a fractional since", { since: 1.5 }],
+    ])("refuses %s", (_name, over) => {
+      expect(() => ledger.putOutbox(outboxEntry(over))).toThrow(InvalidRecordError);
+      expect(ledger.listOutbox()).toEqual([]);
     });
   });
 

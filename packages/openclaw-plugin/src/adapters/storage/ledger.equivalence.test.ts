@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Conversation } from "../../core/conversation.ts";
 import { slotKey } from "../../core/keys.ts";
-import type { BoxRecord, Ledger, SlotRecord } from "../../runtime/ledger.ts";
+import { startStatus } from "../../core/status-model.ts";
+import type { BoxRecord, Ledger, OutboxEntry, SlotRecord } from "../../runtime/ledger.ts";
 import { BOX_RECORD_STATES, LedgerError } from "../../runtime/ledger.ts";
 import { MemoryLedger } from "./memory-ledger.ts";
 import { SqliteLedger } from "./sqlite-ledger.ts";
@@ -57,6 +58,26 @@ function toBox(b: BoxInput): BoxRecord {
   return rec;
 }
 
+const outboxArb = fc.record({
+  generation: fc.nat(3),
+  kind: fc.constantFrom("create" as const, "final" as const),
+  state: fc.constantFrom("running" as const, "done" as const, "interrupted" as const),
+  since: fc.nat(100),
+});
+
+type OutboxInput = typeof outboxArb extends fc.Arbitrary<infer T> ? T : never;
+
+function toOutbox(o: OutboxInput): OutboxEntry {
+  const slot = slotKey("s1", conversations[0] as Conversation);
+  return {
+    boxId: `${slot}#${o.generation}`,
+    kind: o.kind,
+    status: { ...startStatus("s1", 1), state: o.state },
+    since: o.since,
+    updatedAt: o.since,
+  };
+}
+
 const owner = fc.constantFrom("a", "b");
 const opArb = fc.oneof(
   slotArb.map((s) => (l: Ledger) => l.putSlot(toSlot(s))),
@@ -75,6 +96,14 @@ const opArb = fc.oneof(
     ),
   fc.record({ owner, at: fc.nat(30) }).map((r) => (l: Ledger) => l.renewLease(r.owner, r.at)),
   owner.map((o) => (l: Ledger) => l.releaseLease(o)),
+  outboxArb.map((o) => (l: Ledger) => l.putOutbox(toOutbox(o))),
+  outboxArb.map((o) => (l: Ledger) => l.deleteOutbox(toOutbox(o).boxId)),
+  fc
+    .record({ outbox: fc.array(outboxArb, { maxLength: 2 }), settled: fc.array(outboxArb, { maxLength: 2 }) })
+    .map(
+      (b) => (l: Ledger) =>
+        l.putBatch({ outbox: b.outbox.map(toOutbox), settled: b.settled.map((o) => toOutbox(o).boxId) }),
+    ),
   fc
     .subarray([...BOX_RECORD_STATES])
     .map(
@@ -111,6 +140,7 @@ describe("MemoryLedger and SqliteLedger", () => {
           }
           expect(sqlite.listSlots()).toEqual(memory.listSlots());
           expect(sqlite.listBoxes()).toEqual(memory.listBoxes());
+          expect(sqlite.listOutbox()).toEqual(memory.listOutbox());
           expect(sqlite.problems()).toEqual([]);
         } finally {
           memory.close();

@@ -9,20 +9,24 @@ import type {
   Lease,
   LeaseResult,
   Ledger,
+  LedgerBatch,
   LedgerProblem,
+  OutboxEntry,
   SlotRecord,
 } from "../../runtime/ledger.ts";
 import { LedgerError, StaleWriteError } from "../../runtime/ledger.ts";
-import type { BoxRow, LeaseRow, SlotRow } from "./records.ts";
+import type { BoxRow, LeaseRow, OutboxRow, SlotRow } from "./records.ts";
 import {
   checkExpiry,
   compareBoxes,
   compareText,
   decodeBox,
   decodeLease,
+  decodeOutbox,
   decodeSlot,
   encodeBox,
   encodeLease,
+  encodeOutbox,
   encodeSlot,
   ProblemLog,
 } from "./records.ts";
@@ -36,6 +40,7 @@ export interface MemoryLedgerOptions {
 export class MemoryLedger implements Ledger {
   #slots = new Map<string, SlotRow>();
   #boxes = new Map<string, BoxRow>();
+  #outbox = new Map<string, OutboxRow>();
   #lease: LeaseRow | undefined;
   #open = true;
   readonly #problems: ProblemLog;
@@ -84,17 +89,45 @@ export class MemoryLedger implements Ledger {
     return out.sort(compareBoxes);
   }
 
-  putBatch(batch: { slots?: SlotRecord[]; boxes?: BoxRecord[] }): void {
+  getOutbox(boxId: string): OutboxEntry | undefined {
+    const row = this.#live().#outbox.get(boxId);
+    return row ? this.#problems.keep(decodeOutbox(row)) : undefined;
+  }
+
+  listOutbox(): OutboxEntry[] {
+    const out: OutboxEntry[] = [];
+    for (const row of this.#live().#outbox.values()) {
+      const rec = this.#problems.keep(decodeOutbox(row));
+      if (rec) out.push(rec);
+    }
+    return out.sort((a, b) => compareText(a.boxId, b.boxId));
+  }
+
+  putOutbox(entry: OutboxEntry): void {
+    const row = encodeOutbox(entry);
+    this.#live().#outbox.set(row.box_id, row);
+  }
+
+  deleteOutbox(boxId: string): void {
+    this.#live().#outbox.delete(boxId);
+  }
+
+  putBatch(batch: LedgerBatch): void {
     this.#live();
     const slotRows = (batch.slots ?? []).map(encodeSlot);
     const boxRows = (batch.boxes ?? []).map(encodeBox);
+    const outboxRows = (batch.outbox ?? []).map(encodeOutbox);
     // Apply to copies and swap only on success: all or nothing, like a transaction.
     const slots = new Map(this.#slots);
     const boxes = new Map(this.#boxes);
+    const outbox = new Map(this.#outbox);
     for (const row of slotRows) slots.set(row.slot, row);
     for (const row of boxRows) putBoxRow(boxes, row);
+    for (const row of outboxRows) outbox.set(row.box_id, row);
+    for (const boxId of batch.settled ?? []) outbox.delete(boxId);
     this.#slots = slots;
     this.#boxes = boxes;
+    this.#outbox = outbox;
   }
 
   acquireLease(candidate: Lease, now: number): LeaseResult {

@@ -47,7 +47,7 @@ describe("migrate", () => {
     expect(migrate(d, file)).toEqual({ from: 0, to: LATEST_SCHEMA_VERSION });
     expect(pragma(d, "user_version")).toBe(LATEST_SCHEMA_VERSION);
     expect(pragma(d, "application_id")).toBe(LEDGER_APPLICATION_ID);
-    expect(tables(d)).toEqual(["boxes", "lease", "slots"]);
+    expect(tables(d)).toEqual(["boxes", "lease", "outbox", "slots"]);
   });
 
   it("migrates an existing empty file", () => {
@@ -107,12 +107,27 @@ describe("migrate", () => {
 
   it("refuses a migration list whose versions are not 1, 2, 3, … in order", () => {
     const skipped = [...MIGRATIONS, { ...v2, version: v2.version + 1 }];
-    expect(() => migrate(connect(), file, skipped)).toThrow(/expected 2/);
+    expect(() => migrate(connect(), file, skipped)).toThrow(`expected ${v2.version}`);
   });
 
   it("lets an older build refuse what the newer one wrote", () => {
     const d = connect();
     migrate(d, file, [...MIGRATIONS, v2]);
     expect(() => migrate(d, file)).toThrow(expect.objectContaining({ code: "schema_too_new" }));
+  });
+});
+
+describe("the outbox migration", () => {
+  it("adds an empty outbox to a version-1 ledger and keeps its boxes", () => {
+    const d = connect();
+    migrate(d, file, MIGRATIONS.slice(0, 1));
+    d.exec(
+      `INSERT INTO boxes VALUES ('s|channel:c#1', 's|channel:c', 1, 'c', NULL, 'p1', 'k', NULL, 'running', 1, 5)`,
+    );
+    d.close();
+    const ledger = new SqliteLedger(file);
+    expect(ledger.listOutbox()).toEqual([]);
+    expect(ledger.getBox("s|channel:c#1")?.postId).toBe("p1");
+    ledger.close();
   });
 });

@@ -60,6 +60,21 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: "the outbox: box writes that must land",
+    up(db) {
+      db.exec(`
+        CREATE TABLE outbox (
+          box_id TEXT PRIMARY KEY NOT NULL,
+          kind TEXT NOT NULL,
+          status TEXT NOT NULL,
+          since INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,11 +4,21 @@
  * ledger stores the same rows, so both implementations share one set of semantics (JSON round
  * trip of `snapshot`, dropped unknown keys, identical validation).
  */
+
+import { parseLiveStatus } from "@live-status/contract";
 import type { Conversation } from "../../core/conversation.ts";
 import { isRecord } from "../../core/guards.ts";
 import { slotKey } from "../../core/keys.ts";
-import type { BoxRecord, BoxRecordState, Lease, LedgerProblem, SlotRecord } from "../../runtime/ledger.ts";
-import { BOX_RECORD_STATES, InvalidRecordError } from "../../runtime/ledger.ts";
+import type {
+  BoxRecord,
+  BoxRecordState,
+  Lease,
+  LedgerProblem,
+  OutboxEntry,
+  OutboxKind,
+  SlotRecord,
+} from "../../runtime/ledger.ts";
+import { BOX_RECORD_STATES, InvalidRecordError, OUTBOX_KINDS } from "../../runtime/ledger.ts";
 
 /** Rows are type aliases (not interfaces) so they bind directly as named SQL parameters. */
 export type SlotRow = {
@@ -34,6 +44,14 @@ export type BoxRow = {
   run_id: string | null;
   state: string;
   version: number;
+  updated_at: number;
+};
+
+export type OutboxRow = {
+  box_id: string;
+  kind: string;
+  status: string;
+  since: number;
   updated_at: number;
 };
 
@@ -139,6 +157,18 @@ function checkBox(v: Row): BoxRecord | string {
   return rec;
 }
 
+function checkOutbox(v: Row): OutboxEntry | string {
+  if (!isText(v.boxId) || !v.boxId.includes("#")) return "boxId is not `slot#generation`";
+  if (!(OUTBOX_KINDS as readonly unknown[]).includes(v.kind))
+    return `kind ${JSON.stringify(v.kind)} is unknown`;
+  const status = parseLiveStatus(v.status);
+  if (!status) return "status is not a live status (v1)";
+  if (v.kind === "final" && status.state === "running") return "a final entry holds a running status";
+  if (!isCount(v.since)) return "since is not an epoch-ms integer";
+  if (!isCount(v.updatedAt)) return "updatedAt is not an epoch-ms integer";
+  return { boxId: v.boxId, kind: v.kind as OutboxKind, status, since: v.since, updatedAt: v.updatedAt };
+}
+
 function checkLease(v: Row): Lease | string {
   if (!isText(v.owner)) return "owner is not a non-empty string";
   if (!isCount(v.pid)) return "pid is not a non-negative integer";
@@ -203,6 +233,20 @@ export function encodeBox(input: BoxRecord): BoxRow {
     run_id: rec.runId ?? null,
     state: rec.state,
     version: rec.version,
+    updated_at: rec.updatedAt,
+  };
+}
+
+/** Validates an outbox entry and flattens it into a row; throws InvalidRecordError. */
+export function encodeOutbox(input: OutboxEntry): OutboxRow {
+  const key = keyOf(input, "boxId");
+  if (!isRecord(input)) throw new InvalidRecordError(key, "not an object");
+  const rec = must(checkOutbox(input), key);
+  return {
+    box_id: rec.boxId,
+    kind: rec.kind,
+    status: JSON.stringify(rec.status),
+    since: rec.since,
     updated_at: rec.updatedAt,
   };
 }
@@ -302,6 +346,25 @@ export function decodeBox(stored: Row): Decoded<BoxRecord> {
       runId: orUndefined(row.run_id),
       state: row.state,
       version: row.version,
+      updatedAt: row.updated_at,
+    }),
+  );
+}
+
+/** Parses and validates a stored outbox row; a bad row becomes a problem keyed by its box id. */
+export function decodeOutbox(stored: Row): Decoded<OutboxEntry> {
+  const row = numbers(stored);
+  const key = keyOf(row, "box_id");
+  const json = parseJsonColumns(row, ["status"]);
+  if (typeof json === "string") return decoded<OutboxEntry>("outbox", key, json);
+  return decoded(
+    "outbox",
+    key,
+    checkOutbox({
+      boxId: row.box_id,
+      kind: row.kind,
+      status: json.status,
+      since: row.since,
       updatedAt: row.updated_at,
     }),
   );

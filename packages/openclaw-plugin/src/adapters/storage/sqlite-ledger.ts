@@ -13,7 +13,9 @@ import type {
   Lease,
   LeaseResult,
   Ledger,
+  LedgerBatch,
   LedgerProblem,
+  OutboxEntry,
   SlotRecord,
 } from "../../runtime/ledger.ts";
 import { LedgerError, LedgerOpenError, StaleWriteError } from "../../runtime/ledger.ts";
@@ -25,9 +27,11 @@ import {
   compareText,
   decodeBox,
   decodeLease,
+  decodeOutbox,
   decodeSlot,
   encodeBox,
   encodeLease,
+  encodeOutbox,
   encodeSlot,
   ProblemLog,
 } from "./records.ts";
@@ -66,6 +70,11 @@ const SQL = {
       updated_at = excluded.updated_at
     WHERE excluded.version >= boxes.version`,
   boxVersion: "SELECT version FROM boxes WHERE box_id = ?",
+  getOutbox: "SELECT * FROM outbox WHERE box_id = ?",
+  listOutbox: "SELECT * FROM outbox",
+  putOutbox: `INSERT OR REPLACE INTO outbox (box_id, kind, status, since, updated_at)
+    VALUES ($box_id, $kind, $status, $since, $updated_at)`,
+  deleteOutbox: "DELETE FROM outbox WHERE box_id = ?",
   getLease: "SELECT * FROM lease WHERE id = 1",
   putLease: `INSERT OR REPLACE INTO lease (id, owner, pid, host, acquired_at, expires_at)
     VALUES (1, $owner, $pid, $host, $acquired_at, $expires_at)`,
@@ -167,13 +176,35 @@ export class SqliteLedger implements Ledger {
     return this.#decodeAll(rows, decodeBox).sort(compareBoxes);
   }
 
-  putBatch(batch: { slots?: SlotRecord[]; boxes?: BoxRecord[] }): void {
+  getOutbox(boxId: string): OutboxEntry | undefined {
+    const row = this.#stmt("getOutbox").get(boxId);
+    return row ? this.#problems.keep(decodeOutbox(row)) : undefined;
+  }
+
+  listOutbox(): OutboxEntry[] {
+    return this.#decodeAll(this.#stmt("listOutbox").all(), decodeOutbox).sort((a, b) =>
+      compareText(a.boxId, b.boxId),
+    );
+  }
+
+  putOutbox(entry: OutboxEntry): void {
+    this.#stmt("putOutbox").run(encodeOutbox(entry));
+  }
+
+  deleteOutbox(boxId: string): void {
+    this.#stmt("deleteOutbox").run(boxId);
+  }
+
+  putBatch(batch: LedgerBatch): void {
     // Encode everything first: an invalid record refuses the batch before any write.
     const slots = (batch.slots ?? []).map(encodeSlot);
     const boxes = (batch.boxes ?? []).map(encodeBox);
+    const outbox = (batch.outbox ?? []).map(encodeOutbox);
     this.#transaction(() => {
       for (const row of slots) this.#stmt("putSlot").run(row);
       for (const row of boxes) this.#putBoxRow(row);
+      for (const row of outbox) this.#stmt("putOutbox").run(row);
+      for (const boxId of batch.settled ?? []) this.#stmt("deleteOutbox").run(boxId);
     });
   }
 
