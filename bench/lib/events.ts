@@ -45,7 +45,8 @@ export function contentEvent(
       return { event, kind, ordinal: call + 1 };
     }
     case "text":
-      return { event: { ...base, type: "text", text: `step ${cycle + 1}` }, kind, ordinal: cycle + 1 };
+      // Trailing space: a streaming preview shows a word once it is complete.
+      return { event: { ...base, type: "text", text: `step ${cycle + 1} ` }, kind, ordinal: cycle + 1 };
     case "usage":
       return { event: { ...base, type: "usage", input: 1_000, output: 1 }, kind, ordinal: cycle + 1 };
   }

@@ -53,7 +53,11 @@ const DASH_P = new RegExp(String.raw`(?<![\w-])(-p)([ \t]+)?(?!-)(${WORD})`, "g"
 
 // Commands that read a secret on stdin.
 const STDIN_CONSUMER = /\blogin\b|password-stdin|with-token|\b(?:ch)?passwd\b|--stdin\b|\bsecret\b/;
-const ECHO_PIPE = /(?<![\w-])(echo|printf)((?:[ \t]+-[A-Za-z]+)*[ \t]+)([^|\n]+?)([ \t]*\|[^|\n][^\n]*)/g;
+// Arguments are bounded so a line of many echos without a pipe stays linear.
+const ECHO_PIPE =
+  /(?<![\w-])(echo|printf)((?:[ \t]+-[A-Za-z]+)*[ \t]+)([^|\n]{1,512}?)([ \t]*\|[^|\n][^\n]*)/g;
+// Whole lines holding a here-string: the consumer is looked for once per line.
+const HERE_STRING_LINE = /^.*<<<.*$/gm;
 const HERE_STRING = new RegExp(String.raw`(<<<[ \t]*)(${WORD})`, "g");
 const HEREDOC = /<<-?[ \t]*(["']?)([A-Za-z_][\w-]*)\1([^\n]*)\n([\s\S]*?)(?=\n[ \t]*\2[ \t]*(?:\n|$)|$)/g;
 
@@ -107,10 +111,9 @@ function maskDashP(segment: string): string {
   );
 }
 
-function lineAround(text: string, at: number): string {
-  const start = text.lastIndexOf("\n", at - 1) + 1;
-  const end = text.indexOf("\n", at);
-  return text.slice(start, end < 0 ? text.length : end);
+// A command whose `-p` carries a password: mask it within each of the command's segments.
+function dashPRule(id: string, what: string, hint: readonly string[], segment: RegExp): RedactionRule {
+  return { id, what, hint, apply: (t) => withinSegments(t, segment, maskDashP) };
 }
 
 /** Key blocks, headers and URL credentials: run before the token rules. */
@@ -176,24 +179,19 @@ export const COMMAND_RULES: readonly RedactionRule[] = [
           `${flag}${sep}${quote}${user}:${REDACTED}`,
       ),
   },
-  {
-    id: "mysql-password",
-    what: "`-p PASSWORD` and `-pPASSWORD` of mysql, mysqldump, mariadb and friends",
-    hint: ["mysql", "mariadb"],
-    apply: (t) => withinSegments(t, MYSQL_SEGMENT, maskDashP),
-  },
-  {
-    id: "sshpass",
-    what: "`sshpass -p PASSWORD` and `-pPASSWORD`",
-    hint: ["sshpass"],
-    apply: (t) => withinSegments(t, SSHPASS_SEGMENT, maskDashP),
-  },
-  {
-    id: "login-password",
-    what: "`-p PASSWORD` of `login` subcommands (docker, podman, helm registry, cf, az …)",
-    hint: ["login", "signin"],
-    apply: (t) => withinSegments(t, LOGIN_SEGMENT, maskDashP),
-  },
+  dashPRule(
+    "mysql-password",
+    "`-p PASSWORD` and `-pPASSWORD` of mysql, mysqldump, mariadb and friends",
+    ["mysql", "mariadb"],
+    MYSQL_SEGMENT,
+  ),
+  dashPRule("sshpass", "`sshpass -p PASSWORD` and `-pPASSWORD`", ["sshpass"], SSHPASS_SEGMENT),
+  dashPRule(
+    "login-password",
+    "`-p PASSWORD` of `login` subcommands (docker, podman, helm registry, cf, az …)",
+    ["login", "signin"],
+    LOGIN_SEGMENT,
+  ),
   {
     id: "vault-login",
     what: "the token argument of `vault login` / `bao login`",
@@ -215,8 +213,8 @@ export const COMMAND_RULES: readonly RedactionRule[] = [
     what: "`<<< value` here-strings on a line that reads a secret (login, `--password-stdin`, passwd, secret)",
     hint: ["<<<"],
     apply: (t) =>
-      t.replace(HERE_STRING, (m, op: string, _v: string, at: number, all: string) =>
-        STDIN_CONSUMER.test(lineAround(all, at)) ? `${op}${REDACTED}` : m,
+      t.replace(HERE_STRING_LINE, (line) =>
+        STDIN_CONSUMER.test(line) ? line.replace(HERE_STRING, (_m, op: string) => `${op}${REDACTED}`) : line,
       ),
   },
   {

@@ -122,6 +122,15 @@ describe("redactText stays fast", () => {
       "-----BEGIN PRIVATE KEY-----".repeat(30_000),
       "--a ".repeat(250_000),
       "x://a:".repeat(150_000),
+      "<<A\n".repeat(250_000),
+      "echo a ".repeat(150_000),
+      "mysql -p ".repeat(100_000),
+      "vault login x ".repeat(70_000),
+      "config set a ".repeat(80_000),
+      "Cookie: a".repeat(100_000),
+      "login <<< x ".repeat(80_000),
+      "-----BEGIN PGP PRIVATE KEY BLOCK-----".repeat(25_000),
+      "a".repeat(1_000_000).concat("=="),
     ];
     const started = performance.now();
     for (const input of inputs) redactText(input);
