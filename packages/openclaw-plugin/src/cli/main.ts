@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { CommandIo } from "./io.ts";
 import { EXIT, UsageError } from "./io.ts";
 import { ConnectionError } from "./mattermost-connection.ts";
@@ -13,7 +14,15 @@ Commands:
   watch [--openclaw-home DIR]
                           follow a legacy OpenClaw state directory (up to v2026.7.1) until SIGINT/SIGTERM
 
-Run "live-status <command> --help" for a command's options.`;
+Run "live-status <command> --help" for a command's options; "live-status --version" for the version.`;
+
+/** This package's version, from its package.json (two levels up from src/cli and dist/cli). */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CommandIo) => Promise<number>; usage: string }> = {
   replay: { run: replayCommand, usage: REPLAY_USAGE },
@@ -27,6 +36,10 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout(`${USAGE}\n`);
     return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === "--version" || name === "-v" || name === "version") {
+    io.stdout(`live-status ${packageVersion()}\n`);
+    return EXIT.ok;
   }
   const command = COMMANDS[name];
   if (!command) {

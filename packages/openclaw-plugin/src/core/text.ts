@@ -97,3 +97,8 @@ export function safeHead(text: string, max: number, extra: readonly RegExp[] = [
 export function safeTail(text: string, max: number, extra: readonly RegExp[] = []): string {
   return clipTail(oneLine(redactText(tailWindow(text), extra)), max);
 }
+
+/** `1 tool`, `2 tools`: English plural by `s`, for the words this product uses. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
