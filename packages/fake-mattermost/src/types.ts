@@ -116,6 +116,8 @@ export interface FakeMattermostOptions {
   deleteMissingPostStatus?: 403 | 404;
   /** Server version reported in the WebSocket `hello` and `X-Version-Id`. */
   serverVersion?: string;
+  /** Active webapp plugins listed by `GET /plugins/webapp`; `disabled`: plugins off (501). Default none. */
+  webappPlugins?: Array<{ id: string; version: string }> | "disabled";
 }
 
 /** Scripted faults; each applies to the next matching request(s), `count` defaults to 1. */
@@ -166,6 +168,8 @@ export interface FakeMattermost {
   /** Cuts every WebSocket connection, as a server restart would. */
   disconnectWebSockets(): void;
   faults: FakeFaults;
+  /** What `GET /plugins/webapp` lists from now on, as an admin enabling or disabling plugins would. */
+  setWebappPlugins(plugins: Array<{ id: string; version: string }> | "disabled"): void;
   /** A person (an admin unless `byUserId` is given) deletes a post; replies go with a root. */
   deletePostAsUser(postId: string, byUserId?: string): void;
   /** A person writes (joining the channel if needed); broadcast as `posted`. */

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { DOCTOR_USAGE, doctorCommand } from "./doctor-command.ts";
 import type { CommandIo } from "./io.ts";
 import { EXIT, UsageError } from "./io.ts";
 import { ConnectionError } from "./mattermost-connection.ts";
@@ -9,6 +10,7 @@ import { WATCH_USAGE, watchCommand } from "./watch-command.ts";
 export const USAGE = `Usage: live-status <command> [options]
 
 Commands:
+  doctor                  check an OpenClaw install for Live Status: one line per finding, with the fix
   replay <events.jsonl>   play recorded events into Mattermost through the plugin's pipeline
   status --ledger PATH    show sessions, boxes and last transitions recorded in a ledger
   watch [--openclaw-home DIR]
@@ -25,6 +27,7 @@ export function packageVersion(): string {
 }
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CommandIo) => Promise<number>; usage: string }> = {
+  doctor: { run: doctorCommand, usage: DOCTOR_USAGE },
   replay: { run: replayCommand, usage: REPLAY_USAGE },
   status: { run: statusCommand, usage: STATUS_USAGE },
   watch: { run: (argv, io) => watchCommand(argv, io), usage: WATCH_USAGE },

@@ -7,6 +7,12 @@
  */
 import { isAbsolute, join, resolve } from "node:path";
 import type { OpenClawPluginService, OpenClawPluginServiceContext } from "openclaw/plugin-sdk/plugin-entry";
+import {
+  findingMessage,
+  PLUGIN_ID,
+  serverFactFindings,
+  startupFindings,
+} from "../../config/install-checks.ts";
 import type { MattermostAccount } from "../../config/mattermost-account.ts";
 import { resolveMattermostAccount } from "../../config/mattermost-account.ts";
 import { parseSettings } from "../../config/settings.ts";
@@ -16,12 +22,13 @@ import type { LineSink } from "../../runtime/event-recorder.ts";
 import type { Ledger } from "../../runtime/ledger.ts";
 import type { ConnectResult, ServiceDeps, ServiceIdentity } from "../../runtime/service.ts";
 import { LiveStatusService } from "../../runtime/service.ts";
+import type { ProbeResult } from "../mattermost/server-probe.ts";
 import type { HostApi } from "./host-api.ts";
 import { hostLogger, quietHostLogger } from "./host-logger.ts";
 import { OpenClawHub, processHub } from "./hub.ts";
 import { registerHooks, subscribeAgentEvents } from "./signals.ts";
 
-export const PLUGIN_ID = "live-status";
+export { PLUGIN_ID };
 
 /** The I/O the plugin is built from; the entry passes the real ones, tests their own. */
 export interface PluginDeps {
@@ -32,6 +39,8 @@ export interface PluginDeps {
   connect(account: MattermostAccount, ratePerSec: number): Promise<ConnectResult>;
   openLedger(path: string): Ledger;
   openRecordFile(path: string, log: Logger): LineSink;
+  /** Reads what the server says about the account (bot, version, webapp plugins); warnings are logged once. */
+  probeServer?(account: MattermostAccount): Promise<ProbeResult>;
   /** Whether a process of this host is alive (takes over a dead gateway's lease at once). */
   isAlive?(pid: number): boolean;
   /** Default: the process-wide hub. */
@@ -101,7 +110,8 @@ async function startService(
   }
   const settings = parsed.settings;
   const config: unknown = ctx.config ?? api.config;
-  warnWithoutConversationAccess(config, log);
+  for (const finding of startupFindings(config))
+    if (finding.status !== "ok") log.warn(findingMessage(finding));
   const channels = isObject(config) ? config.channels : undefined;
   const account = resolveMattermostAccount(channels, settings.mattermost, deps.env);
   if (!account.ok) {
@@ -109,6 +119,7 @@ async function startService(
     hub.dropUntilAttached();
     return null;
   }
+  if (deps.probeServer) void warnAboutServer(deps.probeServer, account.account, log);
   const stateDir = stateDirOf(ctx.stateDir, deps);
   const service = new LiveStatusService({
     source: hub,
@@ -146,20 +157,20 @@ export function resolvePath(path: string, stateDir: string, homeDir: string): st
   return isAbsolute(path) ? path : resolve(stateDir, path);
 }
 
-/**
- * Without `hooks.allowConversationAccess`, OpenClaw withholds `before_model_resolve` and
- * `agent_end` from non-bundled plugins: then runs carry no trigger, so heartbeat and cron runs
- * cannot be told from a person's message.
- */
-function warnWithoutConversationAccess(config: unknown, log: Logger): void {
-  const plugins = isObject(config) ? config.plugins : undefined;
-  const entries = isObject(plugins) ? plugins.entries : undefined;
-  const entry = isObject(entries) ? entries[PLUGIN_ID] : undefined;
-  const hooks = isObject(entry) ? entry.hooks : undefined;
-  if (isObject(hooks) && hooks.allowConversationAccess === true) return;
-  log.warn(
-    `plugins.entries.${PLUGIN_ID}.hooks.allowConversationAccess is not true: OpenClaw then withholds the hooks that say what started a run, so heartbeat and cron runs cannot be told from a person's message. Set it to true`,
-  );
+/** The same server findings as `live-status doctor`, logged once; an unreachable server is the service's to report. */
+async function warnAboutServer(
+  probe: NonNullable<PluginDeps["probeServer"]>,
+  account: MattermostAccount,
+  log: Logger,
+): Promise<void> {
+  try {
+    const result = await probe(account);
+    if (!result.ok) return;
+    for (const finding of serverFactFindings(account, result.facts))
+      if (finding.status !== "ok") log.warn(findingMessage(finding));
+  } catch (error) {
+    log.warn("could not check the Mattermost server", { error: describe(error) });
+  }
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
