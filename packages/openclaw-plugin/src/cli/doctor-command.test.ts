@@ -180,7 +180,7 @@ describe("live-status doctor", () => {
           },
         };
       });
-      const { code, report } = await doctor();
+      const { code, report, check } = await doctor();
       expect(code).toBe(0);
       const accounts = report.checks.filter((c) => c.id.startsWith("account "));
       expect(accounts.map((c) => [c.id, c.status])).toEqual([
@@ -188,6 +188,12 @@ describe("live-status doctor", () => {
         ["account ops", "ok"],
       ]);
       expect(accounts[1]?.summary).toContain("@ops-bot");
+      expect(check("accounts")).toMatchObject({
+        status: "warn",
+        summary:
+          "channels.mattermost has 2 accounts (main, ops) and none is the default: Live Status cannot tell which to post boxes with",
+        fix: "pin the account whose conversations get boxes: plugins.entries.live-status.config.mattermost.accountId",
+      });
       expect(report.checks.filter((c) => c.id.startsWith("webapp ")).map((c) => [c.id, c.status])).toEqual([
         [`webapp ${fake.url}`, "ok"],
         [`webapp ${second.url}`, "warn"],

@@ -11,6 +11,7 @@ import { openLedger } from "../adapters/storage/index.ts";
 import type { AccountFinding, Finding } from "../config/install-checks.ts";
 import {
   accountFindings,
+  accountsServedFinding,
   findingLine,
   hooksFinding,
   PLUGIN_ID,
@@ -87,6 +88,8 @@ export async function doctorCommand(argv: string[], io: CommandIo): Promise<numb
     const overrides = settings.ok ? settings.settings.mattermost : {};
     const accounts = accountFindings(config.value, overrides, env);
     checks.push(...(await serverFindings(accounts, values.offline === true)));
+    const served = accountsServedFinding(config.value, overrides);
+    if (served) checks.push(served);
     checks.push(...previewFindings(config.value));
   }
   checks.push(ledgerFinding(join(home, PLUGIN_ID, "ledger.sqlite")));

@@ -170,10 +170,38 @@ export function accountFindings(
         id,
         status: "fail",
         summary: resolved.error,
-        fix: "set the account's baseUrl and botToken in channels.mattermost",
+        fix: "openclaw config set channels.mattermost.baseUrl <URL>, and channels.mattermost.botToken <TOKEN>",
       };
     return { id, status: "ok", summary: `${resolved.account.baseUrl}`, account: resolved.account };
   });
+}
+
+/**
+ * A gateway with several Mattermost accounts: Live Status posts every box through one of them (the
+ * one the plugin settings pin, else the default), so a run that came in on another account gets its
+ * box from that bot, on that server.
+ */
+export function accountsServedFinding(config: unknown, overrides: MattermostOverrides): Finding | undefined {
+  const ids = mattermostAccountIds(config);
+  if (ids.length < 2) return undefined;
+  const mm = at(config, "channels", "mattermost");
+  const preferred = at(mm, "defaultAccount");
+  const served =
+    overrides.accountId ??
+    (typeof preferred === "string" && preferred !== ""
+      ? preferred
+      : ids.includes("default")
+        ? "default"
+        : undefined);
+  const others = ids.filter((id) => id !== served);
+  return {
+    id: "accounts",
+    status: "warn",
+    summary: served
+      ? `channels.mattermost has ${ids.length} accounts (${ids.join(", ")}); every box is posted through account ${served}, so runs that come in on ${others.join(", ")} get their box from ${served}'s bot`
+      : `channels.mattermost has ${ids.length} accounts (${ids.join(", ")}) and none is the default: Live Status cannot tell which to post boxes with`,
+    fix: "pin the account whose conversations get boxes: plugins.entries.live-status.config.mattermost.accountId",
+  };
 }
 
 /** What the server said about an account: its bot and version; and the webapp plugin on that server. */
@@ -217,8 +245,9 @@ export function webappFinding(origin: string, plugins: string[] | "disabled"): F
 }
 
 /** The findings the plugin logs at start, from the config alone. */
-export function startupFindings(config: unknown): Finding[] {
-  return [hooksFinding(config), ...previewFindings(config)];
+export function startupFindings(config: unknown, overrides: MattermostOverrides = {}): Finding[] {
+  const accounts = accountsServedFinding(config, overrides);
+  return [hooksFinding(config), ...(accounts ? [accounts] : []), ...previewFindings(config)];
 }
 
 /** `hooks: … . Fix: …` — what the plugin logs. */

@@ -110,7 +110,7 @@ async function startService(
   }
   const settings = parsed.settings;
   const config: unknown = ctx.config ?? api.config;
-  for (const finding of startupFindings(config))
+  for (const finding of startupFindings(config, settings.mattermost))
     if (finding.status !== "ok") log.warn(findingMessage(finding));
   const channels = isObject(config) ? config.channels : undefined;
   const account = resolveMattermostAccount(channels, settings.mattermost, deps.env);
