@@ -175,7 +175,7 @@ describe("live-status doctor", () => {
           enabled: true,
           streaming: { mode: "off" },
           accounts: {
-            main: { baseUrl: fake.url, botToken: fake.botToken },
+            default: { baseUrl: fake.url, botToken: fake.botToken },
             ops: { baseUrl: second.url, botToken: second.botToken },
           },
         };
@@ -184,15 +184,14 @@ describe("live-status doctor", () => {
       expect(code).toBe(0);
       const accounts = report.checks.filter((c) => c.id.startsWith("account "));
       expect(accounts.map((c) => [c.id, c.status])).toEqual([
-        ["account main", "ok"],
+        ["account default", "ok"],
         ["account ops", "ok"],
       ]);
       expect(accounts[1]?.summary).toContain("@ops-bot");
       expect(check("accounts")).toMatchObject({
-        status: "warn",
+        status: "ok",
         summary:
-          "channels.mattermost has 2 accounts (main, ops) and none is the default: Live Status cannot tell which to post boxes with",
-        fix: "pin the account whose conversations get boxes: plugins.entries.live-status.config.mattermost.accountId",
+          "2 accounts (default, ops): each run's box goes through the account its message came in on; other runs use default",
       });
       expect(report.checks.filter((c) => c.id.startsWith("webapp ")).map((c) => [c.id, c.status])).toEqual([
         [`webapp ${fake.url}`, "ok"],

@@ -12,6 +12,7 @@ import type { AccountFinding, Finding } from "../config/install-checks.ts";
 import {
   accountFindings,
   accountsServedFinding,
+  at,
   findingLine,
   hooksFinding,
   PLUGIN_ID,
@@ -99,11 +100,6 @@ export async function doctorCommand(argv: string[], io: CommandIo): Promise<numb
   else for (const c of checks) io.stdout(`${findingLine(c)}\n`);
   return ok ? EXIT.ok : EXIT.failed;
 }
-
-type Obj = Record<string, unknown>;
-const isObject = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
-const at = (x: unknown, ...path: string[]): unknown =>
-  path.reduce<unknown>((v, key) => (isObject(v) ? v[key] : undefined), x);
 
 async function readConfig(
   path: string,

@@ -31,7 +31,8 @@ export interface Finding {
 
 type Obj = Record<string, unknown>;
 const isObject = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
-const at = (x: unknown, ...path: string[]): unknown =>
+/** The value at `path` in a parsed config, or undefined. */
+export const at = (x: unknown, ...path: string[]): unknown =>
   path.reduce<unknown>((v, key) => (isObject(v) ? v[key] : undefined), x);
 
 export const HOOKS_FIX = `openclaw config set plugins.entries.${PLUGIN_ID}.hooks.allowConversationAccess true`;
@@ -177,31 +178,59 @@ export function accountFindings(
 }
 
 /**
- * A gateway with several Mattermost accounts: Live Status posts every box through one of them (the
- * one the plugin settings pin, else the default), so a run that came in on another account gets its
- * box from that bot, on that server.
+ * A gateway with several Mattermost accounts: each run's box goes through the account its message
+ * came in on; runs with no message (cron, heartbeat) use the default one. A pinned account
+ * (`mattermost.accountId`) takes every box.
  */
 export function accountsServedFinding(config: unknown, overrides: MattermostOverrides): Finding | undefined {
   const ids = mattermostAccountIds(config);
   if (ids.length < 2) return undefined;
-  const mm = at(config, "channels", "mattermost");
-  const preferred = at(mm, "defaultAccount");
-  const served =
-    overrides.accountId ??
-    (typeof preferred === "string" && preferred !== ""
+  const preferred = at(config, "channels", "mattermost", "defaultAccount");
+  const fallback =
+    typeof preferred === "string" && preferred !== ""
       ? preferred
       : ids.includes("default")
         ? "default"
-        : undefined);
-  const others = ids.filter((id) => id !== served);
+        : undefined;
+  const list = `${ids.length} accounts (${ids.join(", ")})`;
+  if (overrides.accountId !== undefined) {
+    const others = ids.filter((id) => id !== overrides.accountId);
+    return {
+      id: "accounts",
+      status: "warn",
+      summary: `channels.mattermost has ${list}; the settings pin ${overrides.accountId}, so runs that come in on ${others.join(", ")} get their box from ${overrides.accountId}'s bot`,
+      fix: "remove plugins.entries.live-status.config.mattermost.accountId to give each run its own account's box",
+    };
+  }
+  if (fallback === undefined)
+    return {
+      id: "accounts",
+      status: "fail",
+      summary: `channels.mattermost has ${list} and none is the default: Live Status cannot tell which account posts the boxes of cron and heartbeat runs`,
+      fix: "openclaw config set channels.mattermost.defaultAccount <id>",
+    };
   return {
     id: "accounts",
-    status: "warn",
-    summary: served
-      ? `channels.mattermost has ${ids.length} accounts (${ids.join(", ")}); every box is posted through account ${served}, so runs that come in on ${others.join(", ")} get their box from ${served}'s bot`
-      : `channels.mattermost has ${ids.length} accounts (${ids.join(", ")}) and none is the default: Live Status cannot tell which to post boxes with`,
-    fix: "pin the account whose conversations get boxes: plugins.entries.live-status.config.mattermost.accountId",
+    status: "ok",
+    summary: `${list}: each run's box goes through the account its message came in on; other runs use ${fallback}`,
   };
+}
+
+/** The accounts besides `served` that resolve; one that does not is logged and left out. */
+export function otherAccounts(
+  config: unknown,
+  served: string,
+  env: Readonly<Record<string, string | undefined>>,
+  log: { warn(msg: string): void },
+): MattermostAccount[] {
+  const ids = mattermostAccountIds(config).filter((id) => id !== served);
+  const channels = at(config, "channels");
+  return ids.flatMap((accountId) => {
+    const r = resolveMattermostAccount(channels, { accountId }, env);
+    if (r.ok) return [r.account];
+    log.warn(`${r.error}; runs that come in on account ${accountId} get no box`);
+    return [];
+  });
 }
 
 /** What the server said about an account: its bot and version; and the webapp plugin on that server. */

@@ -21,11 +21,26 @@ import type { Clock } from "./clock.ts";
 import type { BoxRecord, Ledger, SlotRecord } from "./ledger.ts";
 import { isSlotState } from "./slot-snapshot.ts";
 
+/** Another Mattermost account's client and bot (a multi-account gateway). */
+export interface AccountClient {
+  client: MattermostClient;
+  botUserId(): Promise<string>;
+}
+
 export interface RuntimeOptions {
   config: CoreConfig;
   ledger: Ledger;
+  /** The default account's client and bot: every box whose conversation names no account. */
   client: MattermostClient;
   botUserId: string;
+  /**
+   * The account a conversation names (`conversation.account`); undefined for an account this
+   * gateway does not have, whose boxes are then dropped rather than posted by the wrong bot.
+   * Without it, every box goes through `client`.
+   */
+  accountClient?: (account: string) => AccountClient | undefined;
+  /** The account id of `client`: conversations naming it use `client`. */
+  defaultAccount?: string;
   clock: Clock;
   log: Logger;
   /** Least time between two writes of one box. Default 1000 ms. */
@@ -186,7 +201,9 @@ export class LiveStatusRuntime {
   ): Promise<BoxPublisher | null> {
     const generation = generationOf(effect.boxId);
     let target: BoxTarget;
+    let client: MattermostClient;
     try {
+      client = this.#accountOf(effect.conversation).client;
       target = await this.#target(effect.conversation);
     } catch (error) {
       this.#o.log.error("cannot reach the conversation of a box", { slot, error: describe(error) });
@@ -211,12 +228,13 @@ export class LiveStatusRuntime {
       updatedAt: this.#now(),
     };
     this.#saveBox(record);
-    const publisher = this.#publisher(effect.boxId, slot, generation, target, pendingPostId);
+    const publisher = this.#publisher(client, effect.boxId, slot, generation, target, pendingPostId);
     publisher.show(renderPost(effect.status));
     return publisher;
   }
 
   #publisher(
+    client: MattermostClient,
     boxId: string,
     slot: string,
     generation: number,
@@ -225,7 +243,7 @@ export class LiveStatusRuntime {
     postId?: string,
   ) {
     return new BoxPublisher({
-      client: this.#o.client,
+      client,
       clock: this.#o.clock,
       target,
       boxId,
@@ -275,12 +293,15 @@ export class LiveStatusRuntime {
     if (known) return known;
     const record = this.#o.ledger.getBox(boxId) ?? null;
     let publisher: BoxPublisher | null = null;
-    if (record?.postId && record.state !== "removed") {
+    const conversation = record ? this.#o.ledger.getSlot(record.slot)?.conversation : undefined;
+    const client = conversation ? this.#clientOrNull(conversation) : this.#o.client;
+    if (record?.postId && record.state !== "removed" && client) {
       const target = {
         channelId: record.channelId,
         ...(record.rootId !== undefined && { rootId: record.rootId }),
       };
       publisher = this.#publisher(
+        client,
         boxId,
         record.slot,
         record.generation,
@@ -304,13 +325,37 @@ export class LiveStatusRuntime {
   async #target(c: Conversation): Promise<BoxTarget> {
     const root = c.rootId !== undefined ? { rootId: c.rootId } : {};
     if (c.kind === "channel") return { channelId: c.channelId, ...root };
-    let channel = this.#dmChannels.get(c.userId);
+    const key = `${c.account ?? ""}|${c.userId}`;
+    let channel = this.#dmChannels.get(key);
     if (!channel) {
-      channel = this.#o.client.createDirectChannel(this.#o.botUserId, c.userId).then((ch) => ch.id);
-      channel.catch(() => this.#dmChannels.delete(c.userId));
-      this.#dmChannels.set(c.userId, channel);
+      const io = this.#accountOf(c);
+      channel = io
+        .botUserId()
+        .then((bot) => io.client.createDirectChannel(bot, c.userId))
+        .then((ch) => ch.id);
+      channel.catch(() => this.#dmChannels.delete(key));
+      this.#dmChannels.set(key, channel);
     }
     return { channelId: await channel, ...root };
+  }
+
+  /** The account a conversation's box goes through; throws for an account this gateway lacks. */
+  #accountOf(c: Conversation): AccountClient {
+    const fallback = { client: this.#o.client, botUserId: async () => this.#o.botUserId };
+    if (c.account === undefined || c.account === this.#o.defaultAccount || !this.#o.accountClient)
+      return fallback;
+    const found = this.#o.accountClient(c.account);
+    if (!found) throw new Error(`no Mattermost account "${c.account}" (channels.mattermost.accounts)`);
+    return found;
+  }
+
+  #clientOrNull(c: Conversation): MattermostClient | null {
+    try {
+      return this.#accountOf(c).client;
+    } catch (error) {
+      this.#o.log.error("cannot write a box of an unknown account", { error: describe(error) });
+      return null;
+    }
   }
 
   #feedback(slot: string, event: SlotEvent): void {

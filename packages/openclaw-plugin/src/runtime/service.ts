@@ -17,6 +17,7 @@ import { DEFAULT_CORE_CONFIG } from "./defaults.ts";
 import type { LineSink } from "./event-recorder.ts";
 import { EventRecorder } from "./event-recorder.ts";
 import type { Ledger } from "./ledger.ts";
+import type { RuntimeOptions } from "./runtime.ts";
 import { LiveStatusRuntime } from "./runtime.ts";
 import type { FilterRules } from "./session-filter.ts";
 import { isPassThrough, SessionFilter } from "./session-filter.ts";
@@ -86,6 +87,8 @@ export interface ServiceDeps {
   runtimeLog?: Logger;
   identity: ServiceIdentity;
   connect(ratePerSec: number): Promise<ConnectResult>;
+  /** The other Mattermost accounts of a multi-account gateway, by id (see RuntimeOptions). */
+  accountClient?: RuntimeOptions["accountClient"];
   openLedger(path: string): Ledger;
   openRecordSink?(path: string): LineSink;
   /**
@@ -305,6 +308,10 @@ export class LiveStatusService {
       ledger,
       client,
       botUserId,
+      ...(this.#d.accountClient !== undefined && {
+        accountClient: this.#d.accountClient,
+        defaultAccount: cfg.account.accountId,
+      }),
       clock: this.#d.clock,
       log: this.#d.runtimeLog ?? this.#d.log,
       minIntervalMs: s.minEditIntervalMs,

@@ -9,6 +9,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import type { OpenClawPluginService, OpenClawPluginServiceContext } from "openclaw/plugin-sdk/plugin-entry";
 import {
   findingMessage,
+  otherAccounts,
   PLUGIN_ID,
   serverFactFindings,
   startupFindings,
@@ -23,6 +24,7 @@ import type { Ledger } from "../../runtime/ledger.ts";
 import type { ConnectResult, ServiceDeps, ServiceIdentity } from "../../runtime/service.ts";
 import { LiveStatusService } from "../../runtime/service.ts";
 import type { ProbeResult } from "../mattermost/server-probe.ts";
+import { accountClients } from "./account-clients.ts";
 import type { HostApi } from "./host-api.ts";
 import { hostLogger, quietHostLogger } from "./host-logger.ts";
 import { OpenClawHub, processHub } from "./hub.ts";
@@ -120,6 +122,11 @@ async function startService(
     return null;
   }
   if (deps.probeServer) void warnAboutServer(deps.probeServer, account.account, log);
+  // Runs that came in on another account get their box through it (unless the settings pin one).
+  const others =
+    settings.mattermost.accountId === undefined
+      ? otherAccounts(config, account.account.accountId, deps.env, log)
+      : [];
   const stateDir = stateDirOf(ctx.stateDir, deps);
   const service = new LiveStatusService({
     source: hub,
@@ -128,6 +135,9 @@ async function startService(
     runtimeLog: quietHostLogger(api.logger),
     identity: deps.identity,
     connect: (ratePerSec) => deps.connect(account.account, ratePerSec),
+    ...(others.length > 0 && {
+      accountClient: accountClients(others, (a) => deps.connect(a, settings.rateLimitPerSec)),
+    }),
     openLedger: deps.openLedger,
     openRecordSink: (path) => deps.openRecordFile(path, log),
     ...(deps.isAlive !== undefined && { isAlive: deps.isAlive }),
