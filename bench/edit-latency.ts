@@ -31,15 +31,18 @@ export interface EditLatencyOptions {
 export interface EditLatencyResult {
   events: number;
   gapMs: [number, number];
-  /** Content events until a stored post showed them, ms. */
+  /** Content events until a stored post showed them, ms: all, and by kind. */
   latencyMs: Distribution;
+  latencyByKindMs: Partial<Record<ProgressKind, Distribution>>;
   /** run_start until the box was created, and run_end until the stored post was final, ms. */
   createMs: number;
   finalMs: number;
   writes: number;
   seconds: number;
-  /** Events never shown before the final post (expected 0). */
+  /** Events never shown before the final post (expected 0), texts left to the answer excepted. */
   neverShown: number;
+  /** Texts never shown while running: a done box drops its preview, since the answer follows it. */
+  textsLeftToAnswer: number;
 }
 
 /** A wall clock with sub-millisecond resolution, shared by the fake's timestamps and the ingest marks. */
@@ -107,27 +110,39 @@ export async function runEditLatency(o: EditLatencyOptions = {}): Promise<EditLa
       .filter((p) => p.props?.live_status?.session === session)
       .map((p) => ({ at: p.update_at, status: p.props?.live_status as LiveStatusV1 }));
     const latencies: number[] = [];
+    const byKind: Partial<Record<ProgressKind, number[]>> = {};
     let createMs = Number.NaN;
     let neverShown = 0;
+    let textsLeftToAnswer = 0;
     for (const mark of marks) {
       const shown = stored.find(
         (s) =>
           s.at >= mark.at && (mark.kind === "run_start" || progressOf(s.status)[mark.kind] >= mark.ordinal),
       );
-      if (!shown) neverShown++;
+      if (!shown && mark.kind === "text") textsLeftToAnswer++;
+      else if (!shown) neverShown++;
       else if (mark.kind === "run_start") createMs = round(shown.at - mark.at);
-      else latencies.push(shown.at - mark.at);
+      else {
+        latencies.push(shown.at - mark.at);
+        const same = byKind[mark.kind] ?? [];
+        same.push(shown.at - mark.at);
+        byKind[mark.kind] = same;
+      }
     }
     const final = stored.find((s) => s.at >= endAt && s.status.state !== "running");
     return {
       events: marks.length + 1,
       gapMs: [minGap, maxGap],
       latencyMs: roundAll(distribution(latencies)),
+      latencyByKindMs: Object.fromEntries(
+        Object.entries(byKind).map(([kind, xs]) => [kind, roundAll(distribution(xs))]),
+      ),
       createMs,
       finalMs: final ? round(final.at - endAt) : Number.NaN,
       writes: stored.length,
       seconds: round(seconds),
       neverShown,
+      textsLeftToAnswer,
     };
   } finally {
     ledger.close();

@@ -77,7 +77,10 @@ export interface ManySessionsResult {
   finalLatencySeconds: Distribution;
   /** From the first event until every final had landed (or the drain limit), seconds. */
   allFinalSeconds: number;
+  /** Sessions whose box is still running in the fake at the end, or that have more than one box. */
   lostFinals: number;
+  /** Sessions with no box at all; every run owes one (created in its final state if need be), so 0. */
+  boxesNotPosted: number;
   finalsNotLanded: number;
   warnings: number;
   errors: number;
@@ -230,14 +233,17 @@ export async function runManySessions(o: ManySessionsOptions = {}): Promise<Many
     for (const [at, , , session, state] of writes) {
       if (state && state !== "running" && !finalAt.has(session)) finalAt.set(session, at);
     }
-    const finalLatency = [...runEndAt].map(
-      ([session, end]) => ((finalAt.get(session) ?? doneAt) - end) / 1_000,
-    );
     const boxes = new Map(report.boxes);
+    const posted = new Set(channels.filter((id) => (boxes.get(id) ?? []).length > 0).map(channelSession));
+    // A box never posted has no final to wait for; every posted box counts, landed or not.
+    const finalLatency = [...runEndAt]
+      .filter(([session]) => posted.has(session))
+      .map(([session, end]) => ((finalAt.get(session) ?? doneAt) - end) / 1_000);
     const lostFinals = channels.filter((id) => {
       const states = boxes.get(id) ?? [];
-      return states.length !== 1 || states[0] === "running";
+      return states.length > 1 || states[0] === "running";
     }).length;
+    const boxesNotPosted = channels.filter((id) => (boxes.get(id) ?? []).length === 0).length;
     const span = (Math.max(...sentAt) - Math.min(...sentAt)) / 1_000;
     return {
       sessions: n,
@@ -272,6 +278,7 @@ export async function runManySessions(o: ManySessionsOptions = {}): Promise<Many
       finalLatencySeconds: roundAll(distribution(finalLatency)),
       allFinalSeconds: round(((finalAt.size > 0 ? Math.max(...finalAt.values()) : doneAt) - t0) / 1_000),
       lostFinals,
+      boxesNotPosted,
       finalsNotLanded: runtime.finalsNotLanded(),
       warnings: log.counts.warn,
       errors: log.counts.error,

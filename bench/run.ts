@@ -1,13 +1,14 @@
 /**
  * Runs the publisher benchmarks and prints a Markdown table plus the full JSON results.
  * `npm run bench` (all three at full size, several minutes), `npm run bench -- --smoke` (tiny),
- * `--only turn|latency|sessions` (repeatable), `--sessions N --seconds S` for benchmark 3,
+ * `--only turn|latency|sessions|long` (repeatable), `--sessions N --seconds S` for benchmark 3,
  * `--json FILE` to keep the results.
  */
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { type EditLatencyResult, runEditLatency } from "./edit-latency.ts";
 import { machineInfo } from "./lib/machine.ts";
+import { LONG_TURN_HEADER, type LongTurnResult, longTurnRows, runLongTurns } from "./long-turns.ts";
 import { type ManySessionsResult, runManySessions } from "./many-sessions.ts";
 import { runTurnWrites, type TurnWritesRun } from "./turn-writes.ts";
 
@@ -20,7 +21,7 @@ const { values } = parseArgs({
     json: { type: "string" },
   },
 });
-const only = new Set(values.only ?? ["turn", "latency", "sessions"]);
+const only = new Set(values.only ?? ["turn", "latency", "sessions", "long"]);
 const smoke = values.smoke === true;
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -31,6 +32,7 @@ const results: {
   turn?: TurnWritesRun[];
   latency?: EditLatencyResult;
   sessions?: ManySessionsResult;
+  long?: LongTurnResult[];
 } = {
   machine,
 };
@@ -50,6 +52,11 @@ if (only.has("sessions")) {
     seconds: Number(values.seconds ?? (smoke ? 3 : 60)),
     progress: say,
   });
+}
+
+if (only.has("long")) {
+  say("4. long and tool-heavy turns…");
+  results.long = await runLongTurns(smoke ? ["tool-heavy-10s"] : undefined);
 }
 
 const rows: string[] = ["| benchmark | figure | value |", "|---|---|---|"];
@@ -76,10 +83,11 @@ if (results.sessions) {
     `| ${name} | most requests arriving at the fake in any 1 s / 10 s | ${r.max1s.arrived} / ${r.max10s.arrived} |`,
     `| ${name} | run end → final stored p50 / p99 / max | ${s.finalLatencySeconds.p50} / ${s.finalLatencySeconds.p99} / ${s.finalLatencySeconds.max} s |`,
     `| ${name} | every final stored, from first event | ${s.allFinalSeconds} s |`,
-    `| ${name} | lost finals | ${s.lostFinals} |`,
+    `| ${name} | lost finals; sessions without a box | ${s.lostFinals}; ${s.boxesNotPosted} |`,
   );
 }
 console.log(rows.join("\n"));
+if (results.long) console.log(`\n${[...LONG_TURN_HEADER, ...longTurnRows(results.long)].join("\n")}`);
 console.log(`\n${JSON.stringify(results, null, 2)}`);
 if (values.json) await writeFile(values.json, `${JSON.stringify(results, null, 2)}\n`);
 // Past a drain limit, publishers may still be waiting for the budget: do not wait for them.

@@ -1,4 +1,4 @@
-import type { Logger } from "../../packages/openclaw-plugin/src/runtime/box-publisher.ts";
+import type { Logger } from "../../packages/openclaw-plugin/src/ports/logger.ts";
 
 /** A logger that prints nothing and counts lines by level, keeping the first few warnings and errors. */
 export interface CountingLogger extends Logger {

@@ -1,2 +1,3 @@
+export * from "./commands.ts";
 export * from "./live-status.ts";
 export * from "./parse.ts";

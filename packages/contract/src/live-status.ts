@@ -45,6 +45,39 @@ export interface SubagentV1 {
   currentTool?: string;
 }
 
+export const PLAN_STEP_STATES = ["pending", "in_progress", "completed"] as const;
+export type PlanStepState = (typeof PLAN_STEP_STATES)[number];
+
+/** One step of the run's latest plan (OpenClaw's `progress_card` / `update_plan`). */
+export interface PlanStepV1 {
+  step: string;
+  status: PlanStepState;
+}
+
+/**
+ * What a running box waits for. Today only an exec approval: people answer it with
+ * `@<bot> /approve <first 8 characters of approvalId> allow-once|allow-always|deny` in the same conversation.
+ */
+export interface WaitingV1 {
+  kind: "approval";
+  approvalId: string;
+  /** The command that waits, redacted like any tool argument; absent when arguments are hidden. */
+  command?: string;
+  /** The tool call that waits (a `tools[].callId`). */
+  callId?: string;
+}
+
+export const APPROVAL_NOTICE_STATES = ["unavailable", "denied", "failed"] as const;
+export type ApprovalNoticeState = (typeof APPROVAL_NOTICE_STATES)[number];
+
+/** An approval that could not be asked for, or was refused: shown until the run ends. */
+export interface ApprovalNoticeV1 {
+  status: ApprovalNoticeState;
+  command?: string;
+  /** Short, redacted reason. */
+  reason?: string;
+}
+
 export interface LiveStatusV1 {
   v: 1;
   /** OpenClaw session key the box belongs to. */
@@ -67,4 +100,10 @@ export interface LiveStatusV1 {
   preview?: string;
   /** Short, redacted error text for `error` / `aborted` states. */
   error?: string;
+  /** Set while the run waits for a person (state stays `running`); cleared when it resumes or ends. */
+  waiting?: WaitingV1;
+  /** The run's latest plan, in order; absent when it has none (or cleared it). */
+  plan?: PlanStepV1[];
+  /** The latest approval that was unavailable, denied or failed in this run. */
+  approvalNotice?: ApprovalNoticeV1;
 }

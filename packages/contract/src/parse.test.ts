@@ -93,3 +93,49 @@ describe("parseLiveStatus", () => {
     expect(parsed).not.toHaveProperty("extra");
   });
 });
+
+describe("parseLiveStatus: controls", () => {
+  const running: LiveStatusV1 = { ...full, state: "running", endedAt: undefined, error: undefined };
+  const base = JSON.parse(JSON.stringify(running)) as LiveStatusV1;
+
+  it("keeps what waits, the plan and an approval notice", () => {
+    const value = {
+      ...base,
+      waiting: { kind: "approval", approvalId: "a1b2c3d4-0000", command: "rm -rf build" },
+      plan: [
+        { step: "Read", status: "completed" },
+        { step: "Fix", status: "in_progress" },
+        { step: "Test", status: "pending" },
+      ],
+      approvalNotice: { status: "denied", command: "curl x", reason: "refused" },
+    };
+    expect(parseLiveStatus(value)).toEqual(value);
+  });
+
+  it.each([
+    ["another kind", { kind: "question", approvalId: "a" }],
+    ["no id", { kind: "approval" }],
+    ["a blank id", { kind: "approval", approvalId: " " }],
+    ["a string", "approval"],
+  ])("drops a waiting with %s", (_name, waiting) => {
+    expect(parseLiveStatus({ ...base, waiting })).not.toHaveProperty("waiting");
+  });
+
+  it("drops unreadable plan steps, and a plan with none left", () => {
+    const plan = [
+      { step: "A", status: "done" },
+      { step: "", status: "pending" },
+      { step: "B", status: "pending" },
+      4,
+    ];
+    expect(parseLiveStatus({ ...base, plan })?.plan).toEqual([{ step: "B", status: "pending" }]);
+    expect(parseLiveStatus({ ...base, plan: [{ step: "A", status: "later" }] })).not.toHaveProperty("plan");
+    expect(parseLiveStatus({ ...base, plan: "1. A" })).not.toHaveProperty("plan");
+  });
+
+  it("drops an approval notice with an unknown status", () => {
+    expect(parseLiveStatus({ ...base, approvalNotice: { status: "maybe" } })).not.toHaveProperty(
+      "approvalNotice",
+    );
+  });
+});

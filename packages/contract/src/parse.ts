@@ -1,11 +1,18 @@
 import {
+  APPROVAL_NOTICE_STATES,
+  type ApprovalNoticeState,
+  type ApprovalNoticeV1,
   BOX_STATES,
   type BoxState,
   type LiveStatusV1,
+  PLAN_STEP_STATES,
+  type PlanStepState,
+  type PlanStepV1,
   type SubagentState,
   type SubagentV1,
   type ToolCallV1,
   type ToolState,
+  type WaitingV1,
 } from "./live-status.ts";
 
 const TOOL_STATES: readonly ToolState[] = ["running", "ok", "error"];
@@ -42,6 +49,39 @@ export function parseLiveStatus(value: unknown): LiveStatusV1 | null {
     tokens: { input: count(tokens?.input), output: count(tokens?.output) },
     ...optional("preview", str(o.preview)),
     ...optional("error", str(o.error)),
+    ...optional("waiting", parseWaiting(o.waiting)),
+    ...optional("plan", nonEmpty(list(o.plan, parsePlanStep))),
+    ...optional("approvalNotice", parseApprovalNotice(o.approvalNotice)),
+  };
+}
+
+function parseWaiting(v: unknown): WaitingV1 | undefined {
+  const o = asObject(v);
+  if (o === undefined || o.kind !== "approval") return undefined;
+  const approvalId = str(o.approvalId);
+  if (approvalId === undefined) return undefined;
+  return {
+    kind: "approval",
+    approvalId,
+    ...optional("command", str(o.command)),
+    ...optional("callId", str(o.callId)),
+  };
+}
+
+function parsePlanStep(v: unknown): PlanStepV1 | undefined {
+  const o = asObject(v);
+  const step = str(o?.step);
+  if (o === undefined || step === undefined || !isOneOf(o.status, PLAN_STEP_STATES)) return undefined;
+  return { step, status: o.status as PlanStepState };
+}
+
+function parseApprovalNotice(v: unknown): ApprovalNoticeV1 | undefined {
+  const o = asObject(v);
+  if (o === undefined || !isOneOf(o.status, APPROVAL_NOTICE_STATES)) return undefined;
+  return {
+    status: o.status as ApprovalNoticeState,
+    ...optional("command", str(o.command)),
+    ...optional("reason", str(o.reason)),
   };
 }
 
@@ -116,6 +156,10 @@ function list<T>(v: unknown, parse: (item: unknown) => T | undefined): T[] {
     if (parsed !== undefined) out.push(parsed);
   }
   return out;
+}
+
+function nonEmpty<T>(items: T[]): T[] | undefined {
+  return items.length > 0 ? items : undefined;
 }
 
 function optional<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {

@@ -6,8 +6,15 @@
 import { readFileSync } from "node:fs";
 import Ajv2020 from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
-import type { LiveStatusV1, SubagentV1, ToolCallV1 } from "./live-status.ts";
-import { BOX_STATES } from "./live-status.ts";
+import type {
+  ApprovalNoticeV1,
+  LiveStatusV1,
+  PlanStepV1,
+  SubagentV1,
+  ToolCallV1,
+  WaitingV1,
+} from "./live-status.ts";
+import { APPROVAL_NOTICE_STATES, BOX_STATES, PLAN_STEP_STATES } from "./live-status.ts";
 import { parseLiveStatus } from "./parse.ts";
 
 interface ObjectSchema {
@@ -36,6 +43,21 @@ const LIVE_STATUS: KeyKinds<LiveStatusV1> = {
   tokens: "required",
   preview: "optional",
   error: "optional",
+  waiting: "optional",
+  plan: "optional",
+  approvalNotice: "optional",
+};
+const WAITING: KeyKinds<WaitingV1> = {
+  kind: "required",
+  approvalId: "required",
+  command: "optional",
+  callId: "optional",
+};
+const PLAN_STEP: KeyKinds<PlanStepV1> = { step: "required", status: "required" };
+const APPROVAL_NOTICE: KeyKinds<ApprovalNoticeV1> = {
+  status: "required",
+  command: "optional",
+  reason: "optional",
 };
 const TOOL: KeyKinds<ToolCallV1> = {
   callId: "required",
@@ -73,14 +95,19 @@ describe("docs/live-status.schema.json", () => {
     ["a tool call", schema.$defs.tool as ObjectSchema, TOOL],
     ["a sub-agent", schema.$defs.subagent as ObjectSchema, SUBAGENT],
     ["tokens", schema.properties.tokens as ObjectSchema, TOKENS],
+    ["a wait", schema.$defs.waiting as ObjectSchema, WAITING],
+    ["a plan step", schema.$defs.planStep as ObjectSchema, PLAN_STEP],
+    ["an approval notice", schema.$defs.approvalNotice as ObjectSchema, APPROVAL_NOTICE],
   ])("lists exactly the fields of %s in the contract, with the same ones required", (_name, part, kinds) => {
     expect(Object.keys(part.properties).sort()).toEqual(keys(kinds));
     expect([...part.required].sort()).toEqual(requiredKeys(kinds));
     expect(part.additionalProperties).toBe(false);
   });
 
-  it("names the contract's box states", () => {
+  it("names the contract's box, plan-step and approval-notice states", () => {
     expect(schema.properties.state?.enum).toEqual([...BOX_STATES]);
+    expect(schema.$defs.planStep?.properties.status?.enum).toEqual([...PLAN_STEP_STATES]);
+    expect(schema.$defs.approvalNotice?.properties.status?.enum).toEqual([...APPROVAL_NOTICE_STATES]);
   });
 
   it("has one valid example per box state", () => {

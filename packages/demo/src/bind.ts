@@ -5,7 +5,7 @@
  * true at any speed.
  */
 import type { LiveEvent } from "../../openclaw-plugin/src/core/events.ts";
-import { agentOf, isSubagentKey } from "../../openclaw-plugin/src/core/routing.ts";
+import { agentOf, isSubagentKey } from "../../openclaw-plugin/src/core/session-key.ts";
 import { fillPlaceholders } from "./placeholders.ts";
 import type { Place } from "./world.ts";
 

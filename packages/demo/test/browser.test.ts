@@ -1,5 +1,4 @@
 import { mkdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,10 +7,10 @@ import { type Demo, startDemo } from "../src/demo.ts";
 import type { PlayResult } from "../src/player.ts";
 import { REPO_ROOT } from "../src/replay-child.ts";
 
-// The committed screenshot is refreshed on request only, so a test run leaves the tree clean.
+// The committed screenshot is refreshed on request only; a test run writes to the gitignored .tmp/.
 const SCREENSHOT = process.env.UPDATE_SCREENSHOTS
   ? join(REPO_ROOT, "docs/screenshots/demo.png")
-  : join(tmpdir(), "live-status-demo-screenshot.png");
+  : join(REPO_ROOT, ".tmp/screenshots/demo.png");
 
 // The committed screenshot shows the recorded timing (a 19 s first turn, as a live run takes);
 // ordinary runs play three times faster.

@@ -3,9 +3,9 @@ export {
   assertServedAccordingToSpec,
   checkEventsAgainstSpec,
   checkRequestsAgainstSpec,
-  findMattermostApiDir,
   KNOWN_DIFFERENCES,
   loadMattermostSpec,
+  MATTERMOST_API_DIR,
   type SpecViolation,
 } from "./openapi-check.ts";
 export { PENDING_POST_ID_TTL_MS } from "./posts.ts";

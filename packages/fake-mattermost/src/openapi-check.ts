@@ -11,9 +11,9 @@ import { literalWeight, matchTemplate } from "./path-template.ts";
 import type { LoggedRequest, PublishedEvent } from "./types.ts";
 
 export {
-  findMattermostApiDir,
   KNOWN_DIFFERENCES,
   loadMattermostSpec,
+  MATTERMOST_API_DIR,
   SPEC_FRAGMENTS,
 } from "./openapi-spec.ts";
 

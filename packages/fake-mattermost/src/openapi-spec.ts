@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parse } from "yaml";
 
 /** The parts of an OpenAPI 3.0 document the checker reads. */
@@ -29,7 +29,7 @@ export interface OpenApiOperation {
   responses: Record<string, OpenApiResponse>;
 }
 
-/** Upstream's concatenation order (api/Makefile), restricted to the fragments copied into shared/. */
+/** Upstream's concatenation order (api/Makefile), restricted to the fragments vendored in `api/`. */
 export const SPEC_FRAGMENTS = [
   "introduction.yaml",
   "users.yaml",
@@ -38,31 +38,8 @@ export const SPEC_FRAGMENTS = [
   "definitions.yaml",
 ];
 
-const DIR_ENV = "MATTERMOST_API_SPEC_DIR";
-
-/**
- * Finds `shared/mattermost-api` by walking up from this file (CI and the dev machine put `shared/`
- * beside the repository clone); `MATTERMOST_API_SPEC_DIR` overrides. Throws a message that says what is missing.
- */
-export function findMattermostApiDir(start: string = import.meta.dirname): string {
-  const override = process.env[DIR_ENV];
-  if (override) {
-    if (existsSync(join(override, "posts.yaml"))) return override;
-    throw new Error(
-      `${DIR_ENV}=${override} does not hold the Mattermost OpenAPI fragments (posts.yaml missing)`,
-    );
-  }
-  const tried: string[] = [];
-  for (let dir = start; ; dir = dirname(dir)) {
-    const candidate = join(dir, "shared", "mattermost-api");
-    tried.push(candidate);
-    if (existsSync(join(candidate, "posts.yaml"))) return candidate;
-    if (dirname(dir) === dir) break;
-  }
-  throw new Error(
-    `Mattermost OpenAPI fragments not found: expected a folder shared/mattermost-api beside the repository (looked in ${tried.join(", ")}). Put the shared/ folder next to the clone or set ${DIR_ENV}.`,
-  );
-}
+/** The vendored fragments, inside this package (see api/README.md for their source and licence). */
+export const MATTERMOST_API_DIR = join(import.meta.dirname, "..", "api");
 
 /** A difference between this spec version and what the server does, applied to the loaded spec. */
 export interface KnownDifference {
@@ -106,8 +83,8 @@ function addQuery(operation: OpenApiOperation, names: string[]): void {
 }
 
 /**
- * Where the server and this spec version disagree (see shared/mattermost-api/README.md and the server
- * source); the checker applies these, so everything else must match the spec exactly.
+ * Where the server and this spec version disagree (see api/README.md and the server source); the checker
+ * applies these, so everything else must match the spec exactly.
  */
 export const KNOWN_DIFFERENCES: KnownDifference[] = [
   {
@@ -151,7 +128,7 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
   },
   {
     id: "silent-create",
-    why: "recent servers accept POST /posts?silent=true for bot posts (shared/OPENCLAW.md); not in this spec version",
+    why: "recent servers accept POST /posts?silent=true for posts so a new box does not notify; not in this spec version",
     apply(spec) {
       addQuery(op(spec, "/api/v4/posts", "post"), ["silent"]);
     },
@@ -218,8 +195,7 @@ let cached: OpenApiSpec | undefined;
 /** The concatenated spec with stubs and the known differences applied; parsed once per process. */
 export function loadMattermostSpec(): OpenApiSpec {
   if (cached) return cached;
-  const dir = findMattermostApiDir();
-  const text = SPEC_FRAGMENTS.map((f) => readFileSync(join(dir, f), "utf8")).join("");
+  const text = SPEC_FRAGMENTS.map((f) => readFileSync(join(MATTERMOST_API_DIR, f), "utf8")).join("");
   const spec = parse(text, { maxAliasCount: -1 }) as OpenApiSpec;
   for (const name of STUBBED_SCHEMAS) spec.components.schemas[name] ??= { type: "object" };
   for (const difference of KNOWN_DIFFERENCES) difference.apply(spec);

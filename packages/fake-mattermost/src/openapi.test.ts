@@ -1,15 +1,20 @@
-import { tmpdir } from "node:os";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   assertServedAccordingToSpec,
   checkEventsAgainstSpec,
   checkRequestsAgainstSpec,
-  findMattermostApiDir,
   loadMattermostSpec,
+  MATTERMOST_API_DIR,
+  SPEC_FRAGMENTS,
 } from "./openapi-check.ts";
 import { type FakeMattermost, startFakeMattermost } from "./server.ts";
 import { api, connectWs } from "./test-client.ts";
 import type { FakePost, LoggedRequest, PublishedEvent } from "./types.ts";
+
+const packageRoot = join(import.meta.dirname, "..");
 
 function logged(overrides: Partial<LoggedRequest>): LoggedRequest {
   return {
@@ -29,21 +34,21 @@ function logged(overrides: Partial<LoggedRequest>): LoggedRequest {
 }
 
 describe("the spec", () => {
-  it("is found beside the repository and concatenated in upstream order", () => {
-    expect(findMattermostApiDir()).toMatch(/shared[/\\]mattermost-api$/);
+  it("is read from the fragments vendored in this package, in upstream order", () => {
+    expect(MATTERMOST_API_DIR).toBe(join(packageRoot, "api"));
     const spec = loadMattermostSpec();
     expect(Object.keys(spec.paths)).toContain("/api/v4/posts/{post_id}/patch");
     expect(spec.components.schemas.Post).toBeDefined();
     expect(spec.components.schemas.PostInfo).toEqual({ type: "object" });
   });
 
-  it("fails with a message naming the missing folder when walking up finds nothing", () => {
-    const saved = process.env.MATTERMOST_API_SPEC_DIR;
-    delete process.env.MATTERMOST_API_SPEC_DIR;
-    try {
-      expect(() => findMattermostApiDir(tmpdir())).toThrow(/shared\/mattermost-api/);
-    } finally {
-      if (saved !== undefined) process.env.MATTERMOST_API_SPEC_DIR = saved;
+  it("holds each vendored fragment byte for byte as listed in api/README.md", () => {
+    const readme = readFileSync(join(MATTERMOST_API_DIR, "README.md"), "utf8");
+    for (const file of SPEC_FRAGMENTS) {
+      const bytes = readFileSync(join(MATTERMOST_API_DIR, file));
+      const row = readme.split("\n").find((line) => line.startsWith(`| \`${file}\``));
+      expect(row, file).toContain(`| ${bytes.length} |`);
+      expect(row, file).toContain(createHash("sha256").update(bytes).digest("hex"));
     }
   });
 });

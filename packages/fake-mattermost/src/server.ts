@@ -154,8 +154,7 @@ export async function startFakeMattermost(opts: FakeMattermostOptions = {}): Pro
       entry.faults.push(fault.kind);
       answer = faultAnswer(fault, requestId, version);
     } else {
-      const token = bearerToken(req.headers.authorization);
-      const actor = token ? state.userByToken(token) : undefined;
+      const actor = requestActor(req, state);
       if (actor) entry.userId = actor.id;
       answer = actor ? route(matchable, actor, requestId) : errorAnswer(SESSION_EXPIRED, requestId, version);
     }
@@ -184,7 +183,7 @@ export async function startFakeMattermost(opts: FakeMattermostOptions = {}): Pro
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 
@@ -192,6 +191,7 @@ export async function startFakeMattermost(opts: FakeMattermostOptions = {}): Pro
     id: u.id,
     username: u.username,
     token: u.token,
+    csrf: u.csrf,
     isBot: u.isBot,
   });
   const postsOf = () => state.posts.map((p) => state.postJson(p, { keepPendingId: true }));
@@ -280,4 +280,27 @@ export async function startFakeMattermost(opts: FakeMattermostOptions = {}): Pro
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Who sent a request: the bearer token's user, or a browser session's (the `MMAUTHTOKEN` cookie).
+ * As on the server, a cookie counts only with `X-Requested-With: XMLHttpRequest`, and a write with it
+ * only with the session's `X-CSRF-Token` (strict CSRF enforcement); otherwise nobody.
+ */
+function requestActor(req: IncomingMessage, state: MattermostState): StoredUser | undefined {
+  const token = bearerToken(req.headers.authorization);
+  if (token) return state.userByToken(token);
+  const cookie = cookieValue(req.headers.cookie, "MMAUTHTOKEN");
+  if (!cookie || req.headers["x-requested-with"] !== "XMLHttpRequest") return undefined;
+  const user = state.userByToken(cookie);
+  if (user && req.method !== "GET" && req.headers["x-csrf-token"] !== user.csrf) return undefined;
+  return user;
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? "").split(";")) {
+    const [key, ...value] = part.trim().split("=");
+    if (key === name) return value.join("=") || undefined;
+  }
+  return undefined;
 }

@@ -75,6 +75,7 @@ export class MattermostState {
       id: newId(),
       username,
       token: opts.token ?? newId(),
+      csrf: newId(),
       isBot: opts.isBot ?? false,
       createAt: at,
       updateAt: at,

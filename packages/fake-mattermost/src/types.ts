@@ -27,6 +27,11 @@ export interface FakeUser {
   id: string;
   username: string;
   token: string;
+  /**
+   * The CSRF token of the user's browser session: a browser signed in with the `MMAUTHTOKEN` cookie
+   * (= `token`) sends it back as `X-CSRF-Token` (Mattermost sets it as the `MMCSRF` cookie).
+   */
+  csrf: string;
   isBot: boolean;
 }
 
@@ -118,6 +123,8 @@ export interface FakeMattermostOptions {
   serverVersion?: string;
   /** Active webapp plugins listed by `GET /plugins/webapp`; `disabled`: plugins off (501). Default none. */
   webappPlugins?: Array<{ id: string; version: string }> | "disabled";
+  /** Port on 127.0.0.1; 0 (any free port) by default. A fixed one lets a test start the server late. */
+  port?: number;
 }
 
 /** Scripted faults; each applies to the next matching request(s), `count` defaults to 1. */

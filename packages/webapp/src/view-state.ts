@@ -3,7 +3,7 @@ import { clip, formatCount, formatElapsed, formatStepDuration, plural } from "./
 import { readLiveStatus } from "./read-live-status.ts";
 
 /** A semantic icon; the component decides how it is drawn. */
-export type IconName = "spinner" | "check" | "cross" | "stop" | "pause";
+export type IconName = "spinner" | "check" | "cross" | "stop" | "pause" | "pending";
 
 /** A semantic colour; the component maps it to a Mattermost theme colour. */
 export type Tone = "active" | "ok" | "error" | "warn" | "muted";
@@ -124,7 +124,8 @@ export function toViewState(props: unknown, now: number, options: ViewOptions = 
   if (end !== undefined) view.elapsed = formatElapsed(end - s.startedAt);
   if (!final) {
     const runningTool = s.tools.findLast((t) => t.state === "running");
-    if (s.thinking) view.activity = "thinking…";
+    if (s.waiting?.kind === "approval") view.activity = "waiting for approval";
+    else if (s.thinking) view.activity = "thinking…";
     else if (runningTool) view.activity = `calling ${clip(runningTool.name, 40)}`;
   }
   if (s.tokens.input > 0 || s.tokens.output > 0) {
@@ -135,7 +136,8 @@ export function toViewState(props: unknown, now: number, options: ViewOptions = 
     ].filter(Boolean);
     view.tokens = sides.join(" · ");
   }
-  if (s.preview) view.preview = clip(s.preview, 280);
+  // A done box's answer is posted right beside it; boxes written by earlier versions still carry one.
+  if (s.preview && s.state !== "done") view.preview = clip(s.preview, 280);
   if (s.error) view.error = clip(s.error, 300);
   if (look.note) view.note = look.note;
   return view;

@@ -7,13 +7,13 @@ import type { LiveStatusV1 } from "@live-status/contract";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWebapp, PACKAGE_DIR } from "../scripts/build.ts";
-import { browserTestsRun, launchChromium } from "./chromium.ts";
+import { browserTestsRun, collectConsoleProblems, launchChromium } from "./chromium.ts";
 import { busyRun, status, T0, tool } from "./fixtures.ts";
 
-// The committed screenshots are refreshed on request only, so a test run leaves the tree clean.
+// The committed screenshots are refreshed on request only; a test run writes to the gitignored .tmp/.
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
   ? resolve(PACKAGE_DIR, "../../docs/screenshots")
-  : join(tmpdir(), "live-status-webapp-screenshots");
+  : resolve(PACKAGE_DIR, "../../.tmp/screenshots/webapp");
 const NOW = T0 + 65_000;
 
 const runs = browserTestsRun("the webapp browser test");
@@ -163,10 +163,7 @@ describe.skipIf(!runs)("status box in headless Chromium", () => {
 
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") consoleProblems.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => consoleProblems.push(`pageerror: ${e.message}`));
+    collectConsoleProblems(page, consoleProblems);
     // A paused fake clock makes every elapsed text, and so every screenshot, repeatable.
     await page.clock.install({ time: NOW - 10_000 });
     await page.goto(baseUrl);
@@ -243,12 +240,12 @@ describe.skipIf(!runs)("status box in headless Chromium", () => {
   });
 
   it.each<ThemeName>(["light", "dark"])(
-    "shows a done box with its total duration and preview (%s)",
+    "shows a done box with its total duration, and not the answer posted beside it (%s)",
     async (theme) => {
       const frame = await show(`done-${theme}`, doneRun(), theme);
       expect(await frame.locator(".ls-head").innerText()).toBe("main\nDone\n1m 12s");
       expect(await frame.locator('[data-icon="spinner"]').count()).toBe(0);
-      expect(await frame.getByText(/all 105 tests pass/).isVisible()).toBe(true);
+      expect(await frame.getByText(/all 105 tests pass/).count()).toBe(0);
       expect(await frame.getByRole("list", { name: "Sub-agents" }).innerText()).not.toContain("running");
       expect(await frame.locator(".ls-foot").innerText()).toBe("8 tool calls · 24k in · 3.1k out tokens");
       await snap(`done-${theme}`);
@@ -307,6 +304,46 @@ describe.skipIf(!runs)("status box in headless Chromium", () => {
       /17s$/,
     );
     expect(await done.locator(".ls-elapsed").innerText()).toBe("1m 12s");
+  });
+
+  it("shows a run waiting for approval, with its plan and the buttons to answer or stop it", async () => {
+    const run = busyRun();
+    const last = run.tools.at(-1);
+    if (last) Object.assign(last, { callId: "c-pub", name: "exec", args: "npm publish --access public" });
+    const waiting: LiveStatusV1 = {
+      ...run,
+      subagents: [],
+      waiting: {
+        kind: "approval",
+        approvalId: "c81e2f4a-5b6d-4e7f-8a9b-0c1d2e3f4a5b",
+        command: "npm publish --access public",
+        callId: "c-pub",
+      },
+      plan: [
+        { step: "Build the webapp bundle", status: "completed" },
+        { step: "Run the browser tests", status: "completed" },
+        { step: "Publish the package", status: "in_progress" },
+        { step: "Announce the release", status: "pending" },
+      ],
+    };
+    const frame = await show("waiting-light", waiting, "light");
+    expect(await frame.locator(".ls-head").innerText()).toMatch(
+      /^main\nRunning\n· waiting for approval\n1m \d\ds$/,
+    );
+    expect(await frame.getByRole("list", { name: "Plan" }).getByRole("listitem").allInnerTexts()).toEqual([
+      "Build the webapp bundle",
+      "Run the browser tests",
+      "Publish the package",
+      "Announce the release",
+    ]);
+    expect(await frame.getByRole("img", { name: "current" }).count()).toBe(1);
+    expect(await frame.getByRole("group", { name: "Approval" }).getByRole("button").allInnerTexts()).toEqual([
+      "Approve once",
+      "Always",
+      "Deny",
+    ]);
+    expect(await frame.getByRole("button", { name: "Stop" }).isEnabled()).toBe(true);
+    await snap("waiting-light");
   });
 
   it("says so when the post's status cannot be read", async () => {

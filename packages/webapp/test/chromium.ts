@@ -3,7 +3,7 @@
  * browser of its own. Shared by the webapp's and the demo's browser tests.
  */
 import { existsSync } from "node:fs";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -36,4 +36,13 @@ export function browserTestsRun(suite: string): boolean {
 export function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`CI needs Chromium at ${CHROMIUM}: apt-get install -y chromium`);
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** Collects the page's console errors and warnings and its uncaught errors, for a "console stays clean" test. */
+export function collectConsoleProblems(page: Page, into: string[] = []): string[] {
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") into.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => into.push(`pageerror: ${e.message}`));
+  return into;
 }

@@ -1,4 +1,4 @@
-import type { Logger } from "../runtime/box-publisher.ts";
+import type { Logger } from "../ports/logger.ts";
 
 /** One line per message on a stream: `live-status warn: message key=value …`. */
 export function consoleLogger(write: (line: string) => void, opts: { quiet?: boolean } = {}): Logger {

@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { redactText } from "../core/redaction/index.ts";
+import { LedgerError } from "../runtime/ledger.ts";
 import { DOCTOR_USAGE, doctorCommand } from "./doctor-command.ts";
 import type { CommandIo } from "./io.ts";
 import { EXIT, UsageError } from "./io.ts";
@@ -34,7 +36,13 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CommandIo) => Promise
 };
 
 /** The `live-status` command. Returns the exit code; never throws. */
-export async function main(argv: string[], io: CommandIo): Promise<number> {
+export async function main(argv: string[], rawIo: CommandIo): Promise<number> {
+  // Everything the command prints (errors, logs, `--json` summaries) passes the redactor.
+  const io: CommandIo = {
+    ...rawIo,
+    stdout: (text) => rawIo.stdout(redactText(text)),
+    stderr: (text) => rawIo.stderr(redactText(text)),
+  };
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout(`${USAGE}\n`);
@@ -60,7 +68,8 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       io.stderr(`live-status ${name}: ${error.message}\n`);
       return EXIT.usage;
     }
-    if (error instanceof ConnectionError) {
+    // Ledger errors carry their own advice; a stack trace would only hide it.
+    if (error instanceof ConnectionError || error instanceof LedgerError) {
       io.stderr(`live-status ${name}: ${error.message}\n`);
       return EXIT.failed;
     }

@@ -165,13 +165,13 @@ describe("live-status replay", () => {
       start as LiveEvent,
       "{not json",
       JSON.stringify({ v: 1, ts: T, type: "text", text: "no session" }),
-      JSON.stringify({ v: 1, ts: T + 1, session, type: "plan", steps: [] }),
+      JSON.stringify({ v: 1, ts: T + 1, session, type: "checklist", steps: [] }),
       ...rest,
     ]);
     expect(code).toBe(3);
     expect(stderr).toMatch(/^line 2: invalid JSON/m);
     expect(stderr).toMatch(/^line 3: missing "session"/m);
-    expect(stderr).toMatch(/line 4: unknown event type "plan", skipped/);
+    expect(stderr).toMatch(/line 4: unknown event type "checklist", skipped/);
     expect(livePosts(channel.id).map((p) => (p.props.live_status as { state: string }).state)).toEqual([
       "done",
     ]);

@@ -24,10 +24,12 @@ Options:
   --speed max|FACTOR     max: as fast as possible, with event time as the clock (default);
                          FACTOR: that many times faster than recorded (1 = real time)
   --rate-per-sec N       Mattermost requests per second for the token (default 5, burst 5)
+  --wait-for-server S    keep trying an unreachable Mattermost for up to S seconds, with growing pauses
+                         (1 s doubling to 15 s), before giving up with exit 1 (default 60; 0: try once)
   --json                 print a JSON summary on stdout
   --quiet                no info lines on stderr
-Exit: 0 ok, 1 a final state could not be written, 2 usage or configuration error, 3 bad input lines,
-130 stopped by SIGINT/SIGTERM (live boxes are finalized as interrupted first).`;
+Exit: 0 ok, 1 a final state could not be written or the ledger's storage failed, 2 usage or configuration
+error, 3 bad input lines, 130 stopped by SIGINT/SIGTERM (live boxes are finalized as interrupted first).`;
 
 interface ReplayArgs {
   file: string;
@@ -36,6 +38,7 @@ interface ReplayArgs {
   ledger: string;
   speed: "max" | number;
   ratePerSec: number | undefined;
+  waitForServerMs: number;
   json: boolean;
   quiet: boolean;
 }
@@ -52,6 +55,7 @@ function parseReplayArgs(argv: string[], env: CommandIo["env"]): ReplayArgs {
         ledger: { type: "string" },
         speed: { type: "string" },
         "rate-per-sec": { type: "string" },
+        "wait-for-server": { type: "string" },
         json: { type: "boolean" },
         quiet: { type: "boolean" },
       },
@@ -73,6 +77,10 @@ function parseReplayArgs(argv: string[], env: CommandIo["env"]): ReplayArgs {
   const ratePerSec = rateText === undefined ? undefined : Number(rateText);
   if (ratePerSec !== undefined && !(Number.isFinite(ratePerSec) && ratePerSec >= 0.1 && ratePerSec <= 100))
     throw new UsageError(`--rate-per-sec must be a number from 0.1 to 100, not ${rateText}`);
+  const waitText = (values["wait-for-server"] as string | undefined) ?? "60";
+  const waitForServer = Number(waitText);
+  if (!(Number.isFinite(waitForServer) && waitForServer >= 0))
+    throw new UsageError(`--wait-for-server must be a number of seconds, 0 or more, not ${waitText}`);
   return {
     file: positionals[0] ?? "",
     url,
@@ -80,6 +88,7 @@ function parseReplayArgs(argv: string[], env: CommandIo["env"]): ReplayArgs {
     ledger: (values.ledger as string | undefined) ?? ":memory:",
     speed: speedText === "max" ? "max" : factor,
     ratePerSec,
+    waitForServerMs: waitForServer * 1_000,
     json: values.json === true,
     quiet: values.quiet === true,
   };
@@ -108,7 +117,11 @@ export async function replayCommand(argv: string[], io: CommandIo): Promise<numb
   }
   const events: LiveEvent[] = stream.events.map((e) => e.event);
 
-  const connection = await connectMattermost(args.url, args.token, args.ratePerSec);
+  const connection = await connectMattermost(args.url, args.token, args.ratePerSec, {
+    waitMs: args.waitForServerMs,
+    log,
+    ...(io.signal && { signal: io.signal }),
+  });
   const owned = openOwnedLedger(args.ledger, "replay", systemClock);
   const { ledger } = owned;
   try {
@@ -118,25 +131,30 @@ export async function replayCommand(argv: string[], io: CommandIo): Promise<numb
       ledger,
       client: connection.io.client,
       botUserId: connection.botUserId,
+      backlogMs: connection.backlogMs,
       clock,
       log,
+      onStorageFault: owned.fail,
     });
     runtime.restore();
+    const stop = io.signal ? AbortSignal.any([io.signal, owned.failed]) : owned.failed;
     await playEvents(events, {
       runtime,
       clock,
       io: connection.io,
       speed: args.speed,
       sleep: (ms) => systemClock.sleep(ms, io.signal).catch(() => undefined),
-      ...(io.signal && { signal: io.signal }),
+      signal: stop,
       onEvent: () => owned.renew(),
     });
     const interrupted = io.signal?.aborted === true;
+    const storage = owned.failed.aborted ? (owned.failed.reason as Error) : null;
     if (interrupted)
       log.warn(`stopped by ${String(io.signal?.reason ?? "signal")}: live boxes end as interrupted`);
+    else if (storage) io.stderr(`live-status replay: ${storage.message}; live boxes end as interrupted\n`);
     await finishPlay(
       { runtime, clock, io: connection.io },
-      interrupted ? "replay stopped" : "replay input ended",
+      interrupted ? "replay stopped" : storage ? "the ledger failed" : "replay input ended",
     );
 
     const sessions = runtime.summary();
@@ -159,6 +177,7 @@ export async function replayCommand(argv: string[], io: CommandIo): Promise<numb
     if (args.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else io.stdout(humanSummary(summary));
     if (interrupted) return EXIT.interrupted;
+    if (storage) return EXIT.failed;
     if (badLines > 0) return EXIT.badInput;
     return finalsLost > 0 ? EXIT.failed : EXIT.ok;
   } finally {

@@ -1,13 +1,15 @@
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { openLedger } from "../adapters/storage/index.ts";
+import { LedgerStorageError } from "../runtime/ledger.ts";
 import type { CommandIo } from "./io.ts";
 import { EXIT, UsageError } from "./io.ts";
 
 export const STATUS_USAGE = `Usage: live-status status --ledger PATH [--json]
 
 Lists the sessions in a ledger: their state, their boxes (channel, thread root, post id) and the last
-transition with its reason. Run it first when something looks wrong.`;
+transition with its reason. Run it first when something looks wrong. Opens the ledger read-only; on a
+damaged ledger it shows what it can still read and exits 1, naming what it could not.`;
 
 export async function statusCommand(argv: string[], io: CommandIo): Promise<number> {
   let values: { ledger?: string | boolean; json?: string | boolean };
@@ -24,34 +26,51 @@ export async function statusCommand(argv: string[], io: CommandIo): Promise<numb
   if (!existsSync(path)) throw new UsageError(`no ledger at ${path}`);
   let ledger: ReturnType<typeof openLedger>;
   try {
-    ledger = openLedger(path);
+    // Read-only: status must work on a full disk or a read-only copy, and never change the file.
+    ledger = openLedger(path, { readOnly: true });
   } catch (error) {
+    if (error instanceof LedgerStorageError) {
+      io.stderr(`live-status status: ${error.message}\n`);
+      return EXIT.failed;
+    }
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   try {
-    const boxes = ledger.listBoxes();
-    const sessions = ledger.listSlots().map((slot) => ({
+    // Each table on its own: a corrupted one must not hide what the others still say.
+    const unreadable: string[] = [];
+    const read = <T>(what: string, fn: () => T, fallback: T): T => {
+      try {
+        return fn();
+      } catch (error) {
+        unreadable.push(`cannot read the ${what}: ${error instanceof Error ? error.message : String(error)}`);
+        return fallback;
+      }
+    };
+    const slots = read("sessions", () => ledger.listSlots(), []);
+    const boxes = read("boxes", () => ledger.listBoxes(), []);
+    const view = (b: (typeof boxes)[number]) => ({
+      generation: b.generation,
+      state: b.state,
+      channelId: b.channelId,
+      rootId: b.rootId ?? null,
+      postId: b.postId ?? null,
+    });
+    const sessions = slots.map((slot) => ({
       session: slot.session,
       conversation: slot.conversation,
       phase: slot.phase,
       runId: slot.runId ?? null,
       lastTransition: slot.lastTransition ?? null,
-      boxes: boxes
-        .filter((b) => b.slot === slot.slot)
-        .map((b) => ({
-          generation: b.generation,
-          state: b.state,
-          channelId: b.channelId,
-          rootId: b.rootId ?? null,
-          postId: b.postId ?? null,
-        })),
+      boxes: boxes.filter((b) => b.slot === slot.slot).map(view),
     }));
+    const known = new Set(slots.map((s) => s.slot));
+    const strayBoxes = boxes.filter((b) => !known.has(b.slot)).map((b) => ({ slot: b.slot, ...view(b) }));
     const problems = ledger.problems();
     if (values.json === true) {
-      io.stdout(`${JSON.stringify({ sessions, problems }, null, 2)}\n`);
-      return EXIT.ok;
+      io.stdout(`${JSON.stringify({ sessions, strayBoxes, problems, unreadable }, null, 2)}\n`);
+      return unreadable.length > 0 ? EXIT.failed : EXIT.ok;
     }
-    if (sessions.length === 0) io.stdout("no sessions in this ledger\n");
+    if (sessions.length === 0 && strayBoxes.length === 0) io.stdout("no sessions in this ledger\n");
     for (const s of sessions) {
       const where =
         s.conversation.kind === "channel"
@@ -63,14 +82,24 @@ export async function statusCommand(argv: string[], io: CommandIo): Promise<numb
         io.stdout(
           `  last: ${s.lastTransition.from} → ${s.lastTransition.to}: ${s.lastTransition.reason} (${new Date(s.lastTransition.at).toISOString()})\n`,
         );
-      for (const b of s.boxes)
-        io.stdout(
-          `  box #${b.generation} ${b.state} channel=${b.channelId}${b.rootId ? ` root=${b.rootId}` : ""} post=${b.postId ?? "(not created)"}\n`,
-        );
+      for (const b of s.boxes) io.stdout(`  ${boxLine(b)}\n`);
     }
+    if (strayBoxes.length > 0) io.stdout("boxes whose session is not readable:\n");
+    for (const b of strayBoxes) io.stdout(`  ${b.slot} ${boxLine(b)}\n`);
     for (const p of problems) io.stderr(`unreadable ${p.table} row ${p.key}: ${p.reason}\n`);
-    return EXIT.ok;
+    for (const line of unreadable) io.stderr(`live-status status: ${line}\n`);
+    return unreadable.length > 0 ? EXIT.failed : EXIT.ok;
   } finally {
     ledger.close();
   }
+}
+
+function boxLine(b: {
+  generation: number;
+  state: string;
+  channelId: string;
+  rootId: string | null;
+  postId: string | null;
+}): string {
+  return `box #${b.generation} ${b.state} channel=${b.channelId}${b.rootId ? ` root=${b.rootId}` : ""} post=${b.postId ?? "(not created)"}`;
 }

@@ -4,8 +4,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { LegacySource } from "../adapters/legacy-files/legacy-source.ts";
 import { openClawConfigPath, readOpenClawMattermost } from "../adapters/legacy-files/openclaw-config.ts";
-import type { Logger } from "../runtime/box-publisher.ts";
-import type { Clock } from "../runtime/clock.ts";
+import type { Clock } from "../ports/clock.ts";
 import { systemClock } from "../runtime/clock.ts";
 import { DEFAULT_CORE_CONFIG } from "../runtime/defaults.ts";
 import { LiveStatusRuntime } from "../runtime/runtime.ts";
@@ -40,8 +39,9 @@ Options:
                          route in sessions.json; off by default because two DMs within one poll can
                          carry the wrong route (prefer session.dmScope: per-peer)
   --quiet                no info lines on stderr
-Exit: 0 stopped by a signal, 1 Mattermost unreachable or lease lost, 2 usage or configuration error,
-or another owner holds the ledger.`;
+An unreachable Mattermost is tried again with growing pauses (1 s doubling to 15 s) until it answers.
+Exit: 0 stopped by a signal, 1 stopped before Mattermost answered, lease lost or the ledger's storage failed,
+2 usage or configuration error, or another owner holds the ledger.`;
 
 const TICK_MS = 30_000;
 
@@ -172,18 +172,25 @@ export async function watchCommand(argv: string[], io: CommandIo, deps: WatchDep
   const log = consoleLogger(io.stderr, { quiet: args.quiet });
   for (const note of notes) log[note.level](note.msg, note.fields);
   const clock = deps.clock ?? systemClock;
-  const connection = await connectMattermost(args.url, args.token);
+  const signal = io.signal ?? new AbortController().signal;
+  // Like the plugin, watch waits for Mattermost as long as it takes (until stopped).
+  const connection = await connectMattermost(args.url, args.token, undefined, {
+    waitMs: Number.POSITIVE_INFINITY,
+    log,
+    signal,
+  });
   const owned = openOwnedLedger(args.ledger, "watch", clock);
   const { ledger } = owned;
-  const signal = io.signal ?? new AbortController().signal;
   try {
     const runtime = new LiveStatusRuntime({
       config: DEFAULT_CORE_CONFIG,
       ledger,
       client: connection.io.client,
       botUserId: connection.botUserId,
+      backlogMs: connection.backlogMs,
       clock,
       log,
+      onStorageFault: owned.fail,
     });
     runtime.restore();
     const source = new LegacySource({
@@ -199,19 +206,26 @@ export async function watchCommand(argv: string[], io: CommandIo, deps: WatchDep
     log.info("watching", { home: args.home, ledger: args.ledger, sessions: source.sessions().length });
     deps.onStarted?.(source);
 
-    const lost = new AbortController();
-    const stop = AbortSignal.any([signal, lost.signal]);
-    const tending = tend({ runtime, owned, clock, log, stop, lost, tickMs: deps.tickMs ?? TICK_MS });
+    owned.lost.addEventListener("abort", () =>
+      log.error("the ledger lease was taken by another owner; stopping"),
+    );
+    const stop = AbortSignal.any([signal, owned.lost, owned.failed]);
+    const tending = tend({ runtime, owned, stop, clock, tickMs: deps.tickMs ?? TICK_MS });
     await source.run(stop);
     source.close();
     await tending;
 
-    const why = lost.signal.aborted
-      ? "the ledger lease was lost"
-      : `live-status watch stopped (${reasonOf(signal)})`;
+    const leaseLost = owned.lost.aborted;
+    const storage = owned.failed.aborted ? (owned.failed.reason as Error) : null;
+    if (storage) io.stderr(`live-status watch: ${storage.message}; live boxes end as interrupted\n`);
+    const why = storage
+      ? "the ledger failed"
+      : leaseLost
+        ? "the ledger lease was lost"
+        : `live-status watch stopped (${reasonOf(signal)})`;
     await runtime.stop(why);
     log.info("stopped", { reason: why, finalsNotLanded: runtime.finalsNotLanded() });
-    if (lost.signal.aborted) return EXIT.failed;
+    if (leaseLost || storage) return EXIT.failed;
     return EXIT.ok;
   } finally {
     owned.close();
@@ -223,9 +237,7 @@ async function tend(o: {
   runtime: LiveStatusRuntime;
   owned: OwnedLedger;
   clock: Clock;
-  log: Logger;
   stop: AbortSignal;
-  lost: AbortController;
   tickMs: number;
 }): Promise<void> {
   while (!o.stop.aborted) {
@@ -235,11 +247,8 @@ async function tend(o: {
       return;
     }
     o.runtime.tick();
-    if (!o.owned.renew()) {
-      o.log.error("the ledger lease was taken by another owner; stopping");
-      o.lost.abort();
-      return;
-    }
+    // A lease taken by someone else aborts `owned.lost`, which ends the watch.
+    if (!o.owned.renew()) return;
   }
 }
 

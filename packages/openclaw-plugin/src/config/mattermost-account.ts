@@ -5,6 +5,8 @@
  * `MATTERMOST_BOT_TOKEN` apply to the `default` account only), then the plugin's own overrides.
  * Pure: the environment comes in as an argument. Errors never contain the token.
  */
+
+import { isRecord } from "../core/guards.ts";
 import type { MattermostOverrides } from "./settings.ts";
 import { httpUrl } from "./settings.ts";
 
@@ -17,8 +19,6 @@ export interface MattermostAccount {
 export type AccountResult = { ok: true; account: MattermostAccount } | { ok: false; error: string };
 
 type Obj = Record<string, unknown>;
-
-const isObject = (x: unknown): x is Obj => typeof x === "object" && x !== null && !Array.isArray(x);
 
 const WHERE =
   "set channels.mattermost.baseUrl and botToken, or plugins.entries.live-status.config.mattermost";
@@ -33,8 +33,8 @@ export function resolveMattermostAccount(
   overrides: MattermostOverrides,
   env: Readonly<Record<string, string | undefined>>,
 ): AccountResult {
-  const mm = isObject(channels) && isObject(channels.mattermost) ? channels.mattermost : {};
-  const accounts = isObject(mm.accounts) ? mm.accounts : {};
+  const mm = isRecord(channels) && isRecord(channels.mattermost) ? channels.mattermost : {};
+  const accounts = isRecord(mm.accounts) ? mm.accounts : {};
   const accountId = overrides.accountId ?? pickAccount(mm, accounts);
   const account = accounts[accountId];
   if (overrides.accountId !== undefined && account === undefined && accountId !== "default")
@@ -42,8 +42,8 @@ export function resolveMattermostAccount(
       ok: false,
       error: `channels.mattermost.accounts has no account "${accountId}" (mattermost.accountId)`,
     };
-  const own = isObject(account) ? account : {};
-  const prefix = isObject(account) ? `channels.mattermost.accounts.${accountId}` : "channels.mattermost";
+  const own = isRecord(account) ? account : {};
+  const prefix = isRecord(account) ? `channels.mattermost.accounts.${accountId}` : "channels.mattermost";
 
   let baseUrl: unknown = own.baseUrl ?? mm.baseUrl;
   let botToken: unknown = own.botToken ?? mm.botToken;

@@ -6,6 +6,8 @@
 
 /** Run triggers that may get a box. Heartbeat, memory-flush and compaction runs never do. */
 export const BOX_TRIGGERS = ["user", "cron", "subagent"] as const;
+
+import { isRecord } from "../core/guards.ts";
 export type BoxTrigger = (typeof BOX_TRIGGERS)[number];
 
 export const PREVIOUS_BOX_POLICIES = ["delete", "receipt"] as const;
@@ -73,12 +75,6 @@ export const KNOWN_KEYS = [
   "minEditIntervalMs",
 ];
 
-type Obj = Record<string, unknown>;
-
-function isObject(x: unknown): x is Obj {
-  return typeof x === "object" && x !== null && !Array.isArray(x);
-}
-
 const show = (x: unknown) => JSON.stringify(x) ?? String(x);
 
 /**
@@ -88,7 +84,7 @@ const show = (x: unknown) => JSON.stringify(x) ?? String(x);
  */
 export function parseSettings(raw: unknown): SettingsResult {
   if (raw === undefined || raw === null) return { ok: true, settings: defaults() };
-  if (!isObject(raw)) return { ok: false, errors: [`settings must be an object, not ${show(raw)}`] };
+  if (!isRecord(raw)) return { ok: false, errors: [`settings must be an object, not ${show(raw)}`] };
   const errors: string[] = [];
   for (const key of Object.keys(raw)) {
     if (!KNOWN_KEYS.includes(key)) errors.push(`${key}: unknown setting (known: ${KNOWN_KEYS.join(", ")})`);
@@ -139,7 +135,7 @@ function defaults(): LiveStatusSettings {
 }
 
 function mattermost(v: unknown, errors: string[]): MattermostOverrides {
-  if (!isObject(v)) {
+  if (!isRecord(v)) {
     errors.push(`mattermost: must be an object with baseUrl, botToken or accountId, not ${show(v)}`);
     return {};
   }
@@ -232,7 +228,7 @@ export function compilePattern(text: string): RegExp | string {
 }
 
 function sessionMatch(field: string, v: unknown, errors: string[]): SessionMatch {
-  if (!isObject(v)) {
+  if (!isRecord(v)) {
     errors.push(`${field}: must be an object with channels and/or agents lists, not ${show(v)}`);
     return {};
   }

@@ -2,7 +2,7 @@
  * One-line, redacted summaries of tool arguments for the status box: the command of `exec`, the
  * path of `read`/`write`/`edit`, the query of `web_search`, otherwise a compact `key=value` list.
  */
-import { isSecretKey, REDACTED } from "./redact.ts";
+import { isSecretKey, REDACTED } from "./redaction/index.ts";
 import { headWindow, oneLine, safeHead } from "./text.ts";
 
 /** Longest summary, in code points. */
@@ -103,7 +103,8 @@ function pick(obj: Record<string, unknown>, keys: readonly string[]): string | u
     if (!Object.hasOwn(obj, key)) continue;
     const v = obj[key];
     const s = Array.isArray(v) ? joinScalars(v) : scalar(v);
-    if (s !== undefined && s.trim().length > 0) return isSecretKey(key) ? REDACTED : s;
+    // No key listed here names a secret; the summary as a whole is redacted afterwards.
+    if (s !== undefined && s.trim().length > 0) return s;
   }
   return undefined;
 }

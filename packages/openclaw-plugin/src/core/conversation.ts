@@ -1,6 +1,6 @@
 /**
  * A Mattermost conversation a box can live in. A box belongs to exactly one (session, conversation)
- * pair; routing guarantees a run never touches another conversation's box.
+ * pair; routing guarantees a run never touches another conversation's box. Its keys: `keys.ts`.
  */
 export type Conversation = (
   | { kind: "channel"; channelId: string; rootId?: string }
@@ -14,14 +14,3 @@ export type Conversation = (
    */
   account?: string;
 };
-
-/** Stable identity of a conversation, used in slot keys and the ledger. */
-export function conversationKey(c: Conversation): string {
-  const base = c.kind === "channel" ? `channel:${c.channelId}` : `dm:${c.userId}`;
-  return c.rootId ? `${base}/thread:${c.rootId}` : base;
-}
-
-/** A box slot: one session in one conversation. */
-export function slotKey(session: string, c: Conversation): string {
-  return `${session}|${conversationKey(c)}`;
-}

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { T0, testConfig } from "../../test/support/lifecycle.ts";
-import { slotKey } from "./conversation.ts";
 import type { CoreConfig, DispatchResult } from "./dispatcher.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import type { Effect } from "./effects.ts";
 import type { LiveEvent } from "./events.ts";
+import { slotKey } from "./keys.ts";
 
 type Body = {
   [K in LiveEvent["type"]]: Omit<Extract<LiveEvent, { type: K }>, "v" | "ts" | "session">;
@@ -197,5 +197,50 @@ describe("the earlier system's failure, replayed", () => {
 
     expect(effects).toEqual([]);
     expect(d.slots().map((s) => s.phase)).toEqual(["completed_guarded"]);
+  });
+});
+
+describe("dispatcher memory", () => {
+  const KEY = slotKey(CHANNEL, { kind: "channel", channelId: "chan1" });
+
+  it("forgets a finished slot but never one whose run is live", () => {
+    const { d, send, landFinals } = feed();
+    send(CHANNEL, { type: "run_start", runId: "r1" });
+    expect(d.forget(KEY)).toBe(false);
+    send(CHANNEL, { type: "run_end", runId: "r1", outcome: "ok" });
+    landFinals();
+    expect(d.forget(KEY)).toBe(true);
+    expect(d.size).toBe(0);
+  });
+
+  it("asks for a slot it does not hold before a run starts there, and takes the answer", () => {
+    const { d, send, landFinals } = feed({ ...testConfig, recallForgottenSlots: true });
+    expect(send(CHANNEL, { type: "run_start", runId: "r1" }).recall).toBe(KEY);
+    d.adopt(KEY, null);
+    send(CHANNEL, { type: "run_start", runId: "r1" });
+    send(CHANNEL, { type: "run_end", runId: "r1", outcome: "ok" });
+    landFinals();
+    const kept = d.slot(KEY);
+    d.forget(KEY);
+
+    expect(send(CHANNEL, { type: "run_start", runId: "r2" }).recall).toBe(KEY);
+    d.adopt(KEY, kept ?? null);
+    const result = send(CHANNEL, { type: "run_start", runId: "r2" });
+    expect(result.steps[0]?.effects.map((e) => [e.kind, "boxId" in e && e.boxId])).toEqual([
+      ["remove_box", `${KEY}#1`],
+      ["create_box", `${KEY}#2`],
+    ]);
+  });
+
+  it("drops the sub-agent links of a run once its slot starts the next one", () => {
+    const { effects, send, landFinals } = feed();
+    send(CHANNEL, { type: "run_start", runId: "p1" });
+    send(CHANNEL, { type: "subagent_start", runId: "p1", child: "agent:main:subagent:u1", label: "x" });
+    send(CHANNEL, { type: "run_end", runId: "p1", outcome: "ok" });
+    landFinals();
+    send(CHANNEL, { type: "run_start", runId: "p2" });
+    effects.length = 0;
+    send("agent:main:subagent:u1", { type: "tool_start", callId: "t1", name: "web_search" });
+    expect(effects).toEqual([]);
   });
 });

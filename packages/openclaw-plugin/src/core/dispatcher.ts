@@ -6,16 +6,24 @@
  * one conversation at its start and never moves.
  */
 import type { Conversation } from "./conversation.ts";
-import { slotKey } from "./conversation.ts";
 import type { Effect } from "./effects.ts";
 import type { LiveEvent, RunStartEvent, TriggerKind } from "./events.ts";
+import { assertNever } from "./guards.ts";
+import { slotKey } from "./keys.ts";
 import type { LifecycleConfig, SlotEvent, SlotState, Transition } from "./lifecycle.ts";
 import { initialSlot, transition } from "./lifecycle.ts";
-import { isSubagentKey, resolveRoute, routeFromEvent } from "./routing.ts";
+import { resolveRoute, routeFromEvent } from "./routing.ts";
+import { isSubagentKey } from "./session-key.ts";
 
 export interface CoreConfig extends LifecycleConfig {
   /** Run triggers that get a box. A missing trigger counts as "user". */
   boxTriggers: readonly TriggerKind[];
+  /**
+   * Set when the owner may {@link Dispatcher.forget} finished slots: a run start for a slot not in
+   * memory then asks for it first (`recall`), so a slot kept only in the ledger is never mistaken
+   * for a new one.
+   */
+  recallForgottenSlots?: boolean;
 }
 
 export interface Step {
@@ -31,10 +39,17 @@ export interface DispatchResult {
   effects: Effect[];
   /** Why the event changed nothing, when it was dropped on purpose. */
   dropped?: string;
+  /**
+   * The event needs a slot this dispatcher does not hold: {@link Dispatcher.adopt} it (or nothing, for
+   * a new slot) and hand the event in again. Nothing changed meanwhile.
+   */
+  recall?: string;
 }
 
 const IGNORED_RUN = "";
+/** Bounds of the per-session memories that outlive a run (oldest forgotten first). */
 const MAX_REMEMBERED_RUNS = 10_000;
+const MAX_REMEMBERED_SESSIONS = 10_000;
 
 export class Dispatcher {
   readonly #config: CoreConfig;
@@ -43,9 +58,12 @@ export class Dispatcher {
   /** runId → slot key, or IGNORED_RUN for runs that get no box. Insertion-ordered for pruning. */
   readonly #runs = new Map<string, string>();
   readonly #pendingRoutes = new Map<string, Conversation>();
-  /** child session → parent slot and the parent's run. */
+  /** child session → parent slot and the parent's run; only for the parent's latest run. */
   readonly #children = new Map<string, { slot: string; runId: string | null }>();
+  readonly #childrenBySlot = new Map<string, Set<string>>();
   readonly #warnedUnroutable = new Set<string>();
+  /** The slot key an owner answered a `recall` for; the next start on it may create it. */
+  #recalled: string | null = null;
 
   constructor(config: CoreConfig) {
     this.#config = config;
@@ -88,9 +106,11 @@ export class Dispatcher {
       case "tool_end":
       case "usage":
       case "subagent_end":
+      case "approval":
+      case "plan":
         return this.#content(event, now);
       default:
-        return assertNever(event);
+        return assertNever(event, "event");
     }
   }
 
@@ -116,10 +136,42 @@ export class Dispatcher {
     return this.broadcast({ type: "restore" }, now);
   }
 
+  /**
+   * Drops a finished slot (completed_guarded or inactive) from memory; the owner keeps it in the
+   * ledger and hands it back through {@link adopt} when a run starts on it. Returns false (and keeps
+   * the slot) for a slot whose run is not over.
+   */
+  forget(key: string): boolean {
+    const state = this.#slots.get(key);
+    if (!state) return true;
+    if (state.phase !== "completed_guarded" && state.phase !== "inactive") return false;
+    this.#slots.delete(key);
+    const keys = this.#slotsBySession.get(state.session);
+    keys?.delete(key);
+    if (keys?.size === 0) this.#slotsBySession.delete(state.session);
+    this.#unlinkChildren(key);
+    return true;
+  }
+
+  /** The answer to a `recall`: the slot as the ledger kept it, or null when it never existed. */
+  adopt(key: string, state: SlotState | null): void {
+    this.#recalled = key;
+    if (!state || this.#slots.has(key)) return;
+    this.#slots.set(key, state);
+    this.#indexSession(state.session, key);
+  }
+
+  /** Slots held in memory (for the owner's bounds and for tests). */
+  get size(): number {
+    return this.#slots.size;
+  }
+
   #onRoute(event: Extract<LiveEvent, { type: "route" }>): DispatchResult {
     const conversation = routeFromEvent(event);
     if (!conversation) return { steps: [], effects: [], dropped: "route names no conversation" };
+    this.#pendingRoutes.delete(event.session);
     this.#pendingRoutes.set(event.session, conversation);
+    trim(this.#pendingRoutes, MAX_REMEMBERED_SESSIONS);
     return { steps: [], effects: [] };
   }
 
@@ -145,13 +197,17 @@ export class Dispatcher {
       conversation = route.conversation;
       if (!conversation) return this.#unroutable(event, "reason" in route ? route.reason : "no route");
     }
-    this.#pendingRoutes.delete(event.session);
     const key = slotKey(event.session, conversation);
     if (!this.#slots.has(key)) {
+      if (this.#config.recallForgottenSlots && this.#recalled !== key)
+        return { steps: [], effects: [], recall: key };
       this.#slots.set(key, initialSlot(event.session, conversation, now));
       this.#indexSession(event.session, key);
     }
+    this.#recalled = null;
+    this.#pendingRoutes.delete(event.session);
     if (event.runId !== undefined) this.#rememberRun(event.runId, key);
+    const generation = this.#slots.get(key)?.generation;
     const steps = this.#apply(
       key,
       {
@@ -164,6 +220,8 @@ export class Dispatcher {
       },
       now,
     );
+    // Links to sub-agents of the slot's previous run are stale once a new run starts there.
+    if (this.#slots.get(key)?.generation !== generation) this.#unlinkChildren(key);
     return { steps, effects: [] };
   }
 
@@ -228,7 +286,18 @@ export class Dispatcher {
   #linkChild(parentSession: string, runId: string | undefined, child: string): void {
     const key = runId !== undefined ? this.#runs.get(runId) : undefined;
     const slot = key || this.#liveSlots(parentSession).map((s) => slotKey(s.session, s.conversation))[0];
-    if (slot) this.#children.set(child, { slot, runId: this.#slots.get(slot)?.runId ?? null });
+    if (!slot) return;
+    this.#children.set(child, { slot, runId: this.#slots.get(slot)?.runId ?? null });
+    const children = this.#childrenBySlot.get(slot) ?? new Set<string>();
+    children.add(child);
+    this.#childrenBySlot.set(slot, children);
+  }
+
+  #unlinkChildren(slot: string): void {
+    for (const child of this.#childrenBySlot.get(slot) ?? []) {
+      if (this.#children.get(child)?.slot === slot) this.#children.delete(child);
+    }
+    this.#childrenBySlot.delete(slot);
   }
 
   #apply(key: string, event: SlotEvent, now: number): Step[] {
@@ -245,6 +314,7 @@ export class Dispatcher {
     const effects: Effect[] = [];
     if (!this.#warnedUnroutable.has(event.session)) {
       this.#warnedUnroutable.add(event.session);
+      trim(this.#warnedUnroutable, MAX_REMEMBERED_SESSIONS);
       effects.push({
         kind: "log",
         level: "warn",
@@ -264,13 +334,15 @@ export class Dispatcher {
   #rememberRun(runId: string, key: string): void {
     this.#runs.delete(runId);
     this.#runs.set(runId, key);
-    if (this.#runs.size > MAX_REMEMBERED_RUNS) {
-      const oldest = this.#runs.keys().next().value;
-      if (oldest !== undefined) this.#runs.delete(oldest);
-    }
+    trim(this.#runs, MAX_REMEMBERED_RUNS);
   }
 }
 
-function assertNever(x: never): never {
-  throw new Error(`unhandled event: ${JSON.stringify(x)}`);
+/** Drops the oldest entries (insertion order) of a map or set beyond `max`. */
+function trim(memory: Map<string, unknown> | Set<string>, max: number): void {
+  while (memory.size > max) {
+    const oldest = memory.keys().next().value;
+    if (oldest === undefined) return;
+    memory.delete(oldest);
+  }
 }

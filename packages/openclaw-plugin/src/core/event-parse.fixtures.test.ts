@@ -85,7 +85,7 @@ describe("event fixtures", () => {
       [2, "invalid JSON", undefined],
       [4, 'missing "session"', undefined],
       [6, 'missing "ts"', undefined],
-      [7, 'unknown type "plan"', "plan"],
+      [7, 'unknown type "checklist"', "checklist"],
       [9, "invalid JSON", undefined],
     ]);
   });

@@ -53,6 +53,11 @@ const samples: Record<string, unknown>[] = [
   { ...base, type: "subagent_end", child: "x", outcome: "error" },
   { ...base, type: "run_end", outcome: "aborted", error: "stopped", extra: { deep: true } },
   { ...base, ts: -1.5, type: "transcript_changed" },
+  { ...base, type: "approval", phase: "waiting", approvalId: "a1", callId: "c", command: "" },
+  { ...base, type: "approval", phase: "resolved" },
+  { ...base, type: "approval", phase: "denied", reason: "no", command: "rm x" },
+  { ...base, type: "plan", steps: [] },
+  { ...base, type: "plan", steps: [{ step: "A", status: "in_progress", note: 1 }] },
   // refused by both
   { ...base, v: 2, type: "thinking" },
   { ...base, v: "1", type: "thinking" },
@@ -87,6 +92,16 @@ const samples: Record<string, unknown>[] = [
   { ...base, type: "subagent_end", child: "x", outcome: "done" },
   { ...base, type: "run_end" },
   { ...base, type: "run_end", outcome: "ok", error: 5 },
+  { ...base, type: "approval" },
+  { ...base, type: "approval", phase: "waiting" },
+  { ...base, type: "approval", phase: "asked", approvalId: "a1" },
+  { ...base, type: "approval", phase: "resolved", approvalId: " " },
+  { ...base, type: "approval", phase: "denied", reason: 3 },
+  { ...base, type: "plan", steps: null },
+  { ...base, type: "plan", steps: [{ step: "A" }] },
+  { ...base, type: "plan", steps: [{ step: " ", status: "pending" }] },
+  { ...base, type: "plan", steps: [{ step: "A", status: "done" }] },
+  { ...base, type: "plan", steps: ["A"] },
 ];
 
 describe("docs/events.schema.json", () => {
@@ -143,9 +158,13 @@ describe("docs/events.schema.json", () => {
       "trigger",
       "text",
     ];
-    const moreKeys = ["callId", "name", "ok", "error", "input", "output", "child", "label", "outcome"];
+    const moreKeys = [
+      ...["callId", "name", "ok", "error", "input", "output", "child", "label", "outcome"],
+      ...["phase", "approvalId", "command", "reason", "steps"],
+    ];
     const value = fc.oneof(
       fc.constantFrom(...LIVE_EVENT_TYPES, "ok", "error", "", " ", "a:b", 1, -1, 0.5, true, null),
+      fc.constantFrom("waiting", "resolved", "denied", [], [{ step: "s", status: "pending" }]),
       fc.jsonValue({ maxDepth: 1 }),
     );
     fc.assert(

@@ -59,10 +59,10 @@ describe("parseEventLine: the common fields", () => {
   });
 
   it("reports an unknown type with its name so the caller can warn and skip", () => {
-    expect(parseEventLine(line({ ...base, type: "plan", steps: [] }))).toEqual({
+    expect(parseEventLine(line({ ...base, type: "checklist", steps: [] }))).toEqual({
       ok: false,
-      reason: 'unknown type "plan"',
-      unknownType: "plan",
+      reason: 'unknown type "checklist"',
+      unknownType: "checklist",
     });
   });
 
@@ -70,6 +70,18 @@ describe("parseEventLine: the common fields", () => {
     const result = parseEventLine('{"v":1,"text":"Authorization: Bearer abc123secret" oops}');
     expect(result.ok).toBe(false);
     expect("reason" in result ? result.reason : "").not.toContain("abc123secret");
+  });
+
+  it.each([
+    "ghp_Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9",
+    "ghp_Zq9Zq9",
+    '{"a": ghp_Zq9Zq9Zq9}',
+    `${"x".repeat(30)} password=hunter2hunter2`,
+  ])("quotes no part of the bad line %s in its reason", (bad) => {
+    const result = parseEventLine(bad);
+    const reason = "reason" in result ? result.reason : "";
+    expect(reason).toMatch(/^invalid JSON/);
+    expect(reason).not.toMatch(/Zq9Zq9|hunter2|xxxx|"/);
   });
 
   it("drops unknown extra fields, at the top and inside trigger", () => {
@@ -201,7 +213,7 @@ describe("parseEventStream", () => {
       line({ ...base, type: "run_start" }),
       "",
       "{oops",
-      line({ ...base, type: "plan" }),
+      line({ ...base, type: "checklist" }),
       `${line({ ...base, type: "run_end", outcome: "ok" })}\r`,
       "",
     ].join("\n");
@@ -212,7 +224,7 @@ describe("parseEventStream", () => {
     ]);
     expect(problems).toEqual([
       { line: 3, reason: expect.stringMatching(/^invalid JSON: /) },
-      { line: 4, reason: 'unknown type "plan"', unknownType: "plan" },
+      { line: 4, reason: 'unknown type "checklist"', unknownType: "checklist" },
     ]);
   });
 

@@ -3,8 +3,17 @@
  * every recorded or streamed event passes before the core sees it; docs/events.schema.json states
  * the same rules and a test keeps both in agreement.
  */
-import type { LiveEvent, LiveEventType, RunOutcome, TriggerKind } from "./events.ts";
+import type {
+  ApprovalPhase,
+  LiveEvent,
+  LiveEventType,
+  PlanEvent,
+  PlanStepStatus,
+  RunOutcome,
+  TriggerKind,
+} from "./events.ts";
 import { LIVE_EVENT_TYPES } from "./events.ts";
+import { isRecord } from "./guards.ts";
 import { isPlausibleId } from "./routing.ts";
 
 export type ParseResult =
@@ -18,6 +27,8 @@ export interface EventStream {
 }
 
 const OUTCOMES: readonly RunOutcome[] = ["ok", "error", "aborted"];
+const APPROVAL_PHASES: readonly ApprovalPhase[] = ["waiting", "resolved", "unavailable", "denied", "failed"];
+const PLAN_STEP_STATUSES: readonly PlanStepStatus[] = ["pending", "in_progress", "completed"];
 const TRIGGER_KINDS: readonly TriggerKind[] = [
   "user",
   "heartbeat",
@@ -43,10 +54,6 @@ function isProblem(x: unknown): x is Problem {
 }
 
 type Obj = Record<string, unknown>;
-
-function isObject(x: unknown): x is Obj {
-  return typeof x === "object" && x !== null && !Array.isArray(x);
-}
 
 function has(o: Obj, key: string): boolean {
   return Object.hasOwn(o, key);
@@ -88,6 +95,11 @@ function fields(o: Obj, path = "") {
       }
       return value;
     },
+    oneOf: <T extends string>(key: string, options: readonly T[]): T => {
+      const value = need(key);
+      if (!options.includes(value as T)) throw problem(`${name(key)} must be one of ${options.join(", ")}`);
+      return value as T;
+    },
     outcome: (key: string, required: boolean): RunOutcome | undefined => {
       if (!required && !has(o, key)) return undefined;
       const value = need(key);
@@ -114,7 +126,7 @@ function finish<T extends LiveEvent>(e: T): T {
 function readTrigger(o: Obj): { postId?: string; kind?: TriggerKind } | undefined {
   if (!has(o, "trigger")) return undefined;
   const raw = o.trigger;
-  if (!isObject(raw)) throw problem(`"trigger" must be an object`);
+  if (!isRecord(raw)) throw problem(`"trigger" must be an object`);
   const f = fields(raw, "trigger.");
   const kind = f.optString("kind", false);
   return compact({ postId: f.optString("postId"), kind: kind === undefined ? undefined : triggerKind(kind) });
@@ -125,8 +137,18 @@ function triggerKind(kind: string): TriggerKind {
   return TRIGGER_KINDS.includes(kind as TriggerKind) ? (kind as TriggerKind) : "other";
 }
 
+function readPlanSteps(o: Obj): PlanEvent["steps"] {
+  if (!has(o, "steps")) throw problem(`missing "steps"`);
+  if (!Array.isArray(o.steps)) throw problem(`"steps" must be an array`);
+  return o.steps.map((raw: unknown, i) => {
+    if (!isRecord(raw)) throw problem(`"steps.${i}" must be an object`);
+    const f = fields(raw, `steps.${i}.`);
+    return { step: f.string("step"), status: f.oneOf("status", PLAN_STEP_STATUSES) };
+  });
+}
+
 function readEvent(raw: unknown): LiveEvent {
-  if (!isObject(raw)) throw problem("event must be a JSON object");
+  if (!isRecord(raw)) throw problem("event must be a JSON object");
   if (!has(raw, "v")) throw problem(`missing "v"`);
   if (raw.v !== 1) throw problem(`unsupported "v": ${JSON.stringify(raw.v)} (expected 1)`);
   if (!has(raw, "ts")) throw problem(`missing "ts"`);
@@ -196,6 +218,22 @@ function readEvent(raw: unknown): LiveEvent {
         label: f.optString("label", false),
         outcome: f.outcome("outcome", false),
       });
+    case "approval": {
+      const phase = f.oneOf("phase", APPROVAL_PHASES);
+      const approvalId = f.optString("approvalId");
+      if (phase === "waiting" && approvalId === undefined) throw problem(`"waiting" needs "approvalId"`);
+      return finish({
+        ...head,
+        type: "approval",
+        phase,
+        approvalId,
+        callId: f.optString("callId"),
+        command: f.optString("command", false),
+        reason: f.optString("reason", false),
+      });
+    }
+    case "plan":
+      return finish({ ...head, type: "plan", steps: readPlanSteps(raw) });
     case "run_end":
       return finish({
         ...head,
@@ -240,8 +278,8 @@ export function parseEventLine(line: string): ParseResult {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    // V8 appends a quote of the input ("…" is not valid JSON): drop it, it may hold a secret.
-    const message = (e instanceof Error ? e.message : String(e)).replace(/, ".*" is not valid JSON$/s, "");
+    // V8 may quote the input (`"ghp_Zq9…"... is not valid JSON`): keep only what precedes a quote.
+    const message = (e instanceof Error ? e.message : String(e)).replace(/,?\s*".*$/s, "");
     return { ok: false, reason: `invalid JSON: ${message}` };
   }
   return parseEventValue(value);

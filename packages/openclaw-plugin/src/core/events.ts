@@ -74,6 +74,31 @@ export interface SubagentEndEvent extends EventBase {
   outcome?: "ok" | "error" | "aborted";
 }
 
+export type ApprovalPhase = "waiting" | "resolved" | "unavailable" | "denied" | "failed";
+
+/**
+ * An approval in the run: `waiting` (the tool call blocks until a person answers; needs
+ * `approvalId`), `resolved` (it goes on), or an approval that was `unavailable`, `denied` or `failed`.
+ */
+export interface ApprovalEvent extends EventBase {
+  type: "approval";
+  phase: ApprovalPhase;
+  approvalId?: string;
+  /** The tool call that waits. */
+  callId?: string;
+  /** The command asked for; redacted before display. */
+  command?: string;
+  reason?: string;
+}
+
+export type PlanStepStatus = "pending" | "in_progress" | "completed";
+
+/** The run's plan replaced as a whole; `steps: []` clears it. */
+export interface PlanEvent extends EventBase {
+  type: "plan";
+  steps: { step: string; status: PlanStepStatus }[];
+}
+
 export type RunOutcome = "ok" | "error" | "aborted";
 
 export interface RunEndEvent extends EventBase {
@@ -97,6 +122,8 @@ export type LiveEvent =
   | UsageEvent
   | SubagentStartEvent
   | SubagentEndEvent
+  | ApprovalEvent
+  | PlanEvent
   | RunEndEvent
   | TranscriptChangedEvent;
 
@@ -112,6 +139,8 @@ export const LIVE_EVENT_TYPES: readonly LiveEventType[] = [
   "usage",
   "subagent_start",
   "subagent_end",
+  "approval",
+  "plan",
   "run_end",
   "transcript_changed",
 ];
@@ -124,4 +153,6 @@ export type ContentEvent =
   | ToolEndEvent
   | UsageEvent
   | SubagentStartEvent
-  | SubagentEndEvent;
+  | SubagentEndEvent
+  | ApprovalEvent
+  | PlanEvent;

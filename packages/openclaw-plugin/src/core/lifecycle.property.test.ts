@@ -2,11 +2,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { T0, testConfig } from "../../test/support/lifecycle.ts";
 import type { Conversation } from "./conversation.ts";
-import { conversationKey, slotKey } from "./conversation.ts";
 import type { DispatchResult } from "./dispatcher.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import type { Effect } from "./effects.ts";
 import type { LiveEvent } from "./events.ts";
+import { conversationKey, slotKey } from "./keys.ts";
 
 const SESSIONS = [
   "agent:main:mattermost:channel:chan1",

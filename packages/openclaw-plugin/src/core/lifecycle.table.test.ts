@@ -13,7 +13,7 @@ const STALE = T0 + testConfig.staleAfterMs + 1;
 const CASES: Record<EventCase, { event: SlotEvent; at: number }> = {
   activate_new: { event: activate("r2"), at: LATER },
   activate_same: { event: activate("r1"), at: LATER },
-  content_current: { event: { type: "content", runId: "r1", event: text("working") }, at: LATER },
+  content_current: { event: { type: "content", runId: "r1", event: text("working.") }, at: LATER },
   content_stale: { event: { type: "content", runId: "r0", event: text("late") }, at: LATER },
   transcript_changed: { event: { type: "transcript_changed" }, at: LATER },
   run_end_current: { event: { type: "run_end", runId: "r1", outcome: "ok" }, at: LATER },

@@ -7,9 +7,10 @@
  */
 import type { FinalBoxState, LiveStatusV1 } from "@live-status/contract";
 import type { Conversation } from "./conversation.ts";
-import { slotKey } from "./conversation.ts";
 import type { Effect } from "./effects.ts";
 import type { ContentEvent, RunOutcome, TriggerKind } from "./events.ts";
+import { assertNever } from "./guards.ts";
+import { boxKey, slotKey } from "./keys.ts";
 import type { StatusOptions } from "./status-model.ts";
 import { applyChildContent, applyContent, finishStatus, startStatus } from "./status-model.ts";
 
@@ -104,8 +105,9 @@ export function initialSlot(session: string, conversation: Conversation, now: nu
   };
 }
 
+/** The box a slot shows in `generation` (its current one by default). */
 export function boxIdOf(state: SlotState, generation = state.generation): string {
-  return `${slotKey(state.session, state.conversation)}#${generation}`;
+  return boxKey(slotKey(state.session, state.conversation), generation);
 }
 
 export function transition(
@@ -126,14 +128,14 @@ export function transition(
       return onRunEnd(state, event, now, config);
     case "final_landed":
       if (state.phase !== "completing" || event.generation !== state.generation) return unchanged(state);
-      return moved(state, { ...state, phase: "completed_guarded" }, [], "final state landed");
+      return withTransition(state, { ...state, phase: "completed_guarded" }, [], "final state landed");
     case "box_gone":
       return onBoxGone(state, event.generation, event.reason);
     case "interrupt":
       if (state.phase === "active")
         return finalize(state, "interrupted", now, `interrupt: ${event.reason}`, config);
       if (state.phase === "detached")
-        return moved(state, detachedEnded(state), [], `interrupt: ${event.reason}`);
+        return withTransition(state, detachedEnded(state), [], `interrupt: ${event.reason}`);
       return unchanged(state);
     case "restore":
       return onRestore(state, now, config);
@@ -230,7 +232,7 @@ function onRunEnd(
   const reason = `run_end outcome=${event.outcome}${event.runId ? ` run=${event.runId}` : ""}`;
   if (state.phase === "active")
     return finalize(state, finalStateOf(event.outcome), now, reason, config, event.error);
-  if (state.phase === "detached") return moved(state, detachedEnded(state), [], reason);
+  if (state.phase === "detached") return withTransition(state, detachedEnded(state), [], reason);
   return unchanged(state);
 }
 
@@ -238,9 +240,9 @@ function onBoxGone(state: SlotState, generation: number, reason: string): Transi
   if (generation !== state.generation || !state.boxVisible) return unchanged(state);
   const next = { ...state, boxVisible: false };
   if (state.phase === "active")
-    return moved(state, { ...next, phase: "detached" }, [], `box gone: ${reason}`);
+    return withTransition(state, { ...next, phase: "detached" }, [], `box gone: ${reason}`);
   if (state.phase === "completing")
-    return moved(state, { ...next, phase: "completed_guarded" }, [], `box gone: ${reason}`);
+    return withTransition(state, { ...next, phase: "completed_guarded" }, [], `box gone: ${reason}`);
   return unchanged(next);
 }
 
@@ -255,7 +257,8 @@ function onRestore(state: SlotState, now: number, config: LifecycleConfig): Tran
         config,
       );
     case "completing":
-      if (!state.status) return moved(state, { ...state, phase: "completed_guarded" }, [], "restore");
+      if (!state.status)
+        return withTransition(state, { ...state, phase: "completed_guarded" }, [], "restore");
       // The final state may not have landed before the restart: write it again (edits are idempotent).
       return {
         state,
@@ -263,7 +266,12 @@ function onRestore(state: SlotState, now: number, config: LifecycleConfig): Tran
         transition: { from: state.phase, to: state.phase, reason: "restore: final state written again" },
       };
     case "detached":
-      return moved(state, detachedEnded(state), [], "restore: the process stopped while the run was live");
+      return withTransition(
+        state,
+        detachedEnded(state),
+        [],
+        "restore: the process stopped while the run was live",
+      );
     case "inactive":
     case "completed_guarded":
       return unchanged(state);
@@ -277,7 +285,7 @@ function onTick(state: SlotState, now: number, config: LifecycleConfig): Transit
   if (silentFor < config.staleAfterMs) return unchanged(state);
   const reason = `no signal for ${Math.round(silentFor / 1000)} s`;
   if (state.phase === "active") return finalize(state, "interrupted", now, reason, config);
-  if (state.phase === "detached") return moved(state, detachedEnded(state), [], reason);
+  if (state.phase === "detached") return withTransition(state, detachedEnded(state), [], reason);
   return unchanged(state);
 }
 
@@ -297,7 +305,7 @@ function finalize(
     config.status,
   );
   const next: SlotState = { ...state, phase: "completing", status, lastSignalAt: now };
-  return moved(state, next, [{ kind: "finalize_box", boxId: boxIdOf(state), status }], reason);
+  return withTransition(state, next, [{ kind: "finalize_box", boxId: boxIdOf(state), status }], reason);
 }
 
 function belongsToRun(state: SlotState, runId: string | undefined): boolean {
@@ -325,14 +333,6 @@ function unchanged(state: SlotState): TransitionResult {
   return { state, effects: [] };
 }
 
-function moved(from: SlotState, to: SlotState, effects: Effect[], reason: string): TransitionResult {
-  return withTransition(from, to, effects, reason);
-}
-
 function withTransition(from: SlotState, to: SlotState, effects: Effect[], reason: string): TransitionResult {
   return { state: to, effects, transition: { from: from.phase, to: to.phase, reason } };
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unhandled: ${JSON.stringify(x)}`);
 }

@@ -13,6 +13,7 @@ import {
   type ToolCallV1,
   type ToolState,
 } from "@live-status/contract";
+import { controlLines, type RenderContext } from "./render-controls.ts";
 import { clip, clipTail, codePointLength, oneLine, plural } from "./text.ts";
 
 /** Mattermost's MaxPostSize in code points; a longer message is rejected, not cut. */
@@ -57,8 +58,8 @@ const SUBAGENT_ICON: Readonly<Record<SubagentState, string>> = {
  * The post for a status box: the custom post type, the markdown `message` (see
  * {@link renderMessage}) and the status itself under `props.live_status`.
  */
-export function renderPost(s: LiveStatusV1, now?: number): RenderedPost {
-  return { type: LIVE_STATUS_POST_TYPE, message: renderMessage(s, now), props: { live_status: s } };
+export function renderPost(s: LiveStatusV1, now?: number, ctx?: RenderContext): RenderedPost {
+  return { type: LIVE_STATUS_POST_TYPE, message: renderMessage(s, now, ctx), props: { live_status: s } };
 }
 
 /**
@@ -69,8 +70,9 @@ export function renderPost(s: LiveStatusV1, now?: number): RenderedPost {
  * answer follows right below it) and the error. Text from the status is escaped so it cannot
  * break the layout or mention anyone.
  */
-export function renderMessage(s: LiveStatusV1, now?: number): string {
-  const head = header(s, now);
+export function renderMessage(s: LiveStatusV1, now?: number, ctx?: RenderContext): string {
+  // What waits for a person and the plan come right under the header (see render-controls.ts).
+  const head = [header(s, now), ...controlLines(s, ctx)].join("\n");
   const subagents = subagentLines(s.subagents ?? [], now);
   const tail: string[] = [];
   if (s.preview && s.state !== "done") {
@@ -245,9 +247,13 @@ export function escapeText(text: string): string {
 
 /**
  * Wraps one line of text in an inline code span whose fence is longer than any backtick run
- * inside it, so backticks in tool arguments cannot end the span early.
+ * inside it, so backticks in tool arguments cannot end the span early. Mentions inside get a
+ * word joiner too: older servers find code spans with a regular expression that a long fence
+ * defeats, and would then notify `@channel`. `ownCommand` keeps them for a command of ours that
+ * people copy (`@<bot> /approve …`): a joiner there would break the command they paste.
  */
-export function inlineCode(text: string): string {
+export function inlineCode(raw: string, ownCommand = false): string {
+  const text = ownCommand ? raw : raw.replace(/@(?=\w)/g, "@\u2060");
   const longest = Math.max(0, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
   const fence = "`".repeat(longest + 1);
   const pad = text.startsWith("`") || text.endsWith("`") || /^ .* $/.test(text) ? " " : "";

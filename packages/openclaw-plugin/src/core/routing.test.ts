@@ -2,10 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Conversation } from "./conversation.ts";
 import {
-  agentOf,
   isMattermostId,
   isPlausibleId,
-  isSubagentKey,
   resolveRoute,
   routeFromDelivery,
   routeFromEvent,
@@ -80,28 +78,6 @@ describe("routeFromSessionKey: keys with no route of their own", () => {
     const route = routeFromSessionKey(key);
     expect(route).toMatchObject({ ok: false, reason });
     expect(route.ok ? "" : route.detail).not.toBe("");
-  });
-});
-
-describe("agentOf and isSubagentKey", () => {
-  it.each([
-    ["agent:main:main", "main"],
-    [`agent:ops:mattermost:channel:${C}`, "ops"],
-    ["agent:main:subagent:abc", "main"],
-    ["agent:main", undefined],
-    ["agent::main", undefined],
-    ["cron:job", undefined],
-    ["", undefined],
-  ])("reads the agent of %j as %j", (key, agent) => {
-    expect(agentOf(key)).toBe(agent);
-  });
-
-  it("recognises sub-agent keys and nothing else", () => {
-    expect(isSubagentKey("agent:main:subagent:0f3c2b1a-9d8e-4f7a-b6c5-d4e3f2a1b0c9")).toBe(true);
-    expect(isSubagentKey("agent:main:subagent")).toBe(false);
-    expect(isSubagentKey("agent:main:main")).toBe(false);
-    expect(isSubagentKey(`agent:main:mattermost:channel:${C}`)).toBe(false);
-    expect(isSubagentKey("subagent:abc")).toBe(false);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Routing: which Mattermost conversation a session's box lives in. Pure functions over OpenClaw
- * session keys, normalized `route` events and stored delivery contexts. See /work/shared/OPENCLAW.md
- * "Routing" for the key shapes.
+ * session keys, normalized `route` events and stored delivery contexts. The key shapes are listed in
+ * docs/design/openclaw-integration.md, "Session keys and routes".
  */
 import type { Conversation } from "./conversation.ts";
 
@@ -43,22 +43,6 @@ export function isMattermostId(id: string): boolean {
 
 function fail(reason: KeyRouteFailure, detail: string): KeyRoute {
   return { ok: false, reason, detail };
-}
-
-/** Agent id of an `agent:<a>:…` key, or undefined for keys of another form. */
-export function agentOf(key: string): string | undefined {
-  const parts = key.split(":");
-  const agent = parts[1];
-  if (parts[0] !== "agent" || parts.length < 3 || agent === undefined || !isPlausibleId(agent)) {
-    return undefined;
-  }
-  return agent;
-}
-
-/** Whether the key is a sub-agent session (`agent:<a>:subagent:<uuid>`), which nests in its parent's box. */
-export function isSubagentKey(key: string): boolean {
-  const parts = key.split(":");
-  return parts[0] === "agent" && parts[2] === "subagent" && parts.length >= 4;
 }
 
 /**

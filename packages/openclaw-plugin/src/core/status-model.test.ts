@@ -3,7 +3,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ContentEvent } from "./events.ts";
 import {
-  agentFromSession,
   applyChildContent,
   applyContent,
   DEFAULT_STATUS_OPTIONS,
@@ -55,15 +54,9 @@ describe("startStatus", () => {
     });
   });
 
-  it.each([
-    ["agent:main:main", "main"],
-    ["agent:ops-bot:mattermost:direct:u1", "ops-bot"],
-    ["agent:main:subagent:123", "main"],
-    ["global", undefined],
-    ["agent::x", undefined],
-  ])("takes the agent of %s to be %s", (key, agent) => {
-    expect(agentFromSession(key)).toBe(agent);
-    expect(startStatus(key, T0).agent).toBe(agent);
+  it("names the agent of an agent session and of no other", () => {
+    expect(startStatus("agent:ops-bot:mattermost:direct:u1", T0).agent).toBe("ops-bot");
+    expect(startStatus("global", T0)).not.toHaveProperty("agent");
   });
 });
 
@@ -77,7 +70,7 @@ describe("thinking and preview", () => {
   it("turns thinking off when text arrives", () => {
     const s = run([
       [1, { type: "thinking" }],
-      [2, { type: "text", text: "Here is" }],
+      [2, { type: "text", text: "Here is " }],
     ]);
     expect(s.thinking).toBe(false);
     expect(s.preview).toBe("Here is");
@@ -92,28 +85,36 @@ describe("thinking and preview", () => {
   });
 
   it("keeps a redacted one-line tail of the latest text", () => {
-    const long = `${"word ".repeat(100)}\nthe key is password=hunter2 and the end`;
+    const long = `${"word ".repeat(100)}\nthe key is password=hunter2 and the end.`;
     const s = run([
       [1, { type: "text", text: "first" }],
       [2, { type: "text", text: long }],
     ]);
     expect(codePointLength(s.preview ?? "")).toBeLessThanOrEqual(MAX_PREVIEW);
     expect(s.preview?.startsWith("…")).toBe(true);
-    expect(s.preview?.endsWith("the key is password=[redacted] and the end")).toBe(true);
+    expect(s.preview?.endsWith("the key is password=[redacted] and the end.")).toBe(true);
     expect(s.preview).not.toContain("\n");
   });
 
   it("applies extra redaction patterns to the preview", () => {
-    const s = run([[1, { type: "text", text: "host db-7.corp is up" }]], { ...o, redact: [/db-\d\.corp/] });
-    expect(s.preview).toBe("host [redacted] is up");
+    const s = run([[1, { type: "text", text: "host db-7.corp is up." }]], { ...o, redact: [/db-\d\.corp/] });
+    expect(s.preview).toBe("host [redacted] is up.");
   });
 
   it("keeps the previous preview when blank text arrives", () => {
     const s = run([
-      [1, { type: "text", text: "hello" }],
+      [1, { type: "text", text: "hello." }],
       [2, { type: "text", text: "   " }],
     ]);
-    expect(s.preview).toBe("hello");
+    expect(s.preview).toBe("hello.");
+  });
+
+  it("holds back the last word of text that is still arriving until it is complete", () => {
+    const token = `ghp_${"Zq9x".repeat(9)}`;
+    const partial = run([[1, { type: "text", text: `use ${token.slice(0, 19)}` }]]);
+    expect(partial.preview).toBe("use");
+    const whole = run([[1, { type: "text", text: `use ${token} now` }]]);
+    expect(whole.preview).toBe("use [redacted]");
   });
 });
 

@@ -1,6 +1,6 @@
 import type { LiveStatusV1 } from "@live-status/contract";
 import { describe, expect, it } from "vitest";
-import type { ContentEvent } from "./events.ts";
+import { applyAll, type ContentFields, contentEvent } from "../../test/support/content-events.ts";
 import {
   applyChildContent,
   applyContent,
@@ -15,15 +15,11 @@ const SESSION = "agent:main:main";
 const T0 = 1_000_000;
 const o = DEFAULT_STATUS_OPTIONS;
 
-type Ev = ContentEvent extends infer E
-  ? E extends ContentEvent
-    ? Omit<E, "v" | "ts" | "session">
-    : never
-  : never;
-const ev = (e: Ev): ContentEvent => ({ v: 1, ts: 0, session: SESSION, ...e }) as ContentEvent;
+type Ev = ContentFields;
+const ev = (e: Ev) => contentEvent(SESSION, e);
 
 function run(events: readonly [number, Ev][], opts: StatusOptions = o, from = startStatus(SESSION, T0)) {
-  return events.reduce((s, [t, e]) => applyContent(s, ev(e), T0 + t, opts), from);
+  return applyAll(SESSION, T0, events, opts, from);
 }
 
 describe("tool calls", () => {

@@ -13,7 +13,10 @@ import type {
 } from "@live-status/contract";
 import { summarizeArgs } from "./args-summary.ts";
 import type { ContentEvent } from "./events.ts";
-import { clip, oneLine, safeHead, safeTail } from "./text.ts";
+import { agentOf } from "./session-key.ts";
+import { applyApproval, applyPlan, settleWaiting } from "./status-controls.ts";
+import { settledPreview, withStreamingPreview } from "./stream-preview.ts";
+import { clip, oneLine, safeHead } from "./text.ts";
 
 export interface StatusOptions {
   /** Show a short redacted summary of each tool call's arguments. */
@@ -39,15 +42,9 @@ export const MAX_TOOL_ERROR = 200;
 /** Longest tool name or sub-agent label, in code points. */
 export const MAX_NAME = 64;
 
-/** The agent id of an `agent:<id>:…` session key, if it has one. */
-export function agentFromSession(session: string): string | undefined {
-  const m = /^agent:([^:]+):/.exec(session);
-  return m?.[1];
-}
-
 /** A fresh running box for `session`, started at `now`. */
 export function startStatus(session: string, now: number): LiveStatusV1 {
-  const agent = agentFromSession(session);
+  const agent = agentOf(session);
   return {
     v: 1,
     session,
@@ -80,21 +77,22 @@ export function applyContent(
   switch (e.type) {
     case "thinking":
       return s.thinking ? s : { ...s, thinking: true };
-    case "text": {
-      const preview = safeTail(String(e.text ?? ""), MAX_PREVIEW, o.redact);
-      if (preview.length === 0) return s.thinking ? { ...s, thinking: false } : s;
-      return { ...s, thinking: false, preview };
-    }
+    case "text":
+      return withStreamingPreview(s, String(e.text ?? ""), MAX_PREVIEW, o.redact);
     case "tool_start":
       return startTool(s, e.callId, e.name, e.args, now, o);
     case "tool_end":
-      return endTool(s, e.callId, e.ok, e.error, now, o);
+      return settleWaiting(endTool(s, e.callId, e.ok, e.error, now, o), e.callId);
     case "usage":
       return addUsage(s, e.input, e.output);
     case "subagent_start":
       return startSubagent(s, e.child, e.label, now, o);
     case "subagent_end":
       return endSubagent(s, e.child, e.label, outcomeState(e.outcome), now, o);
+    case "approval":
+      return applyApproval(s, e, o);
+    case "plan":
+      return applyPlan(s, e, o);
     default: {
       // Exhaustive at compile time; a malformed event at run time changes nothing.
       const _unknown: never = e;
@@ -136,7 +134,8 @@ export function applyChildContent(
  * error text (redacted, one line, ≤ {@link MAX_RUN_ERROR} code points) when one is given.
  * Tools still running never got a result, so they end as `error` without error text, whatever
  * the final state. Sub-agents still running are closed with the parent's outcome (`done`,
- * `error`, or `aborted` for aborted/interrupted): the box is frozen from here on. Finishing a box
+ * `error`, or `aborted` for aborted/interrupted): the box is frozen from here on. A `done` box
+ * drops its preview: the answer itself is posted right beside it. Finishing a box
  * that is already final returns it unchanged (the first outcome wins).
  */
 export function finishStatus(
@@ -150,7 +149,9 @@ export function finishStatus(
   const endedAt = Math.max(now, s.startedAt);
   const subState: SubagentState = state === "done" ? "done" : state === "error" ? "error" : "aborted";
   const text = error === undefined ? "" : safeHead(String(error), MAX_RUN_ERROR, o.redact);
-  const { error: _previous, ...rest } = s;
+  // A final box waits for nothing: an answer can no longer reach the run.
+  const { error: _previous, waiting: _waiting, preview: _streamed, ...rest } = s;
+  const preview = state === "done" ? undefined : settledPreview(s, MAX_PREVIEW, o.redact);
   return {
     ...rest,
     state,
@@ -165,6 +166,7 @@ export function finishStatus(
       return { ...closed, state: subState, endedAt: Math.max(endedAt, a.startedAt) };
     }),
     ...(text.length > 0 ? { error: text } : {}),
+    ...(preview !== undefined ? { preview } : {}),
   };
 }
 

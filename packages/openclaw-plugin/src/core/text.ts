@@ -3,7 +3,7 @@
  * counts message length in code points, so everything here does too and never splits a
  * surrogate pair.
  */
-import { redactText } from "./redact.ts";
+import { contextStart, publishableEnd, redactText } from "./redaction/index.ts";
 
 const ELLIPSIS = "…";
 
@@ -57,34 +57,52 @@ const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u
 
 /** Collapses all whitespace (newlines included) to single spaces and drops control characters. */
 export function oneLine(s: string): string {
+  // Most text is already one clean line; testing is cheaper than rebuilding it.
+  if (isOneLine(s)) return s;
   return s.replace(INVISIBLE, "").replace(/\s+/g, " ").trim();
 }
-
-// Redaction runs on a bounded window. Windows end (or start) at whitespace so no token-shaped
-// secret is cut in half and slips past its pattern.
-const WINDOW = 4096;
-
-/**
- * At most ~4 KB from the start of `s`, cut at whitespace when possible, for redacting before
- * display. A token-shaped secret is never cut short enough to escape its pattern.
- */
-export function headWindow(s: string): string {
-  if (s.length <= WINDOW) return s;
-  let cut = s.slice(0, WINDOW);
-  const ws = cut.search(/\s\S*$/);
-  if (ws > WINDOW / 2) cut = cut.slice(0, ws);
-  return dropLoneSurrogates(cut);
+// No control, bidi or non-space whitespace character, no double, leading or trailing space.
+function isOneLine(s: string): boolean {
+  if (s.startsWith(" ") || s.endsWith(" ") || s.includes("  ")) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0xa0) || (c >= 0x1680 && c <= 0x3000) || c === 0xfeff) return false;
+  }
+  return true;
 }
 
-function tailWindow(s: string): string {
-  if (s.length <= WINDOW) return s;
-  let cut = s.slice(s.length - WINDOW);
+// Redaction runs on a bounded window. A window never starts or ends inside a word, so no
+// token-shaped secret is cut short enough to slip past its pattern: a word cut by the window is
+// dropped (a single word longer than the window leaves nothing).
+const WINDOW = 4096;
+// A streamed preview is redacted on the last PREVIEW_WINDOW characters it could show; the first
+// PREVIEW_CONTEXT of them are context for the rules and are shown only if masked.
+const PREVIEW_WINDOW = 320;
+const PREVIEW_CONTEXT = 120;
+
+/** At most ~4 KB from the start of `s`, ending at whitespace, for redacting before display. */
+export function headWindow(s: string, size = WINDOW): string {
+  if (s.length <= size) return s;
+  const cut = s.slice(0, size);
+  if (/\s/.test(s[size] ?? "")) return dropLoneSurrogates(cut);
+  const ws = cut.search(/\s\S*$/);
+  return dropLoneSurrogates(ws < 0 ? "" : cut.slice(0, ws));
+}
+
+function tailWindow(s: string, size = WINDOW): string {
+  if (s.length <= size) return s;
+  const from = s.length - size;
+  if (/\s/.test(s[from - 1] ?? "")) return dropLoneSurrogates(s.slice(from));
+  const cut = s.slice(from);
   const ws = cut.search(/\s/);
-  if (ws >= 0 && ws < WINDOW / 2) cut = cut.slice(ws);
-  return dropLoneSurrogates(cut);
+  return dropLoneSurrogates(ws < 0 ? "" : cut.slice(ws));
 }
 
 function dropLoneSurrogates(s: string): string {
+  // Only a cut can split a pair, so only the ends can hold a lone half.
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  if (!(first >= 0xd800 && first <= 0xdfff) && !(last >= 0xd800 && last <= 0xdfff)) return s;
   return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "");
 }
 
@@ -93,9 +111,46 @@ export function safeHead(text: string, max: number, extra: readonly RegExp[] = [
   return clip(oneLine(redactText(headWindow(text), extra)), max);
 }
 
-/** A redacted, one-line end of `text`, at most `max` code points. */
-export function safeTail(text: string, max: number, extra: readonly RegExp[] = []): string {
-  return clipTail(oneLine(redactText(tailWindow(text), extra)), max);
+/**
+ * A redacted, one-line end of `text`, at most `max` code points. `reshape` runs on the redacted
+ * lines before they are joined (to take out markup: redaction sees the text as written).
+ */
+export function safeTail(
+  text: string,
+  max: number,
+  extra: readonly RegExp[] = [],
+  reshape = unchanged,
+): string {
+  return clipTail(oneLine(reshape(redactText(tailWindow(text), extra))), max);
+}
+
+const unchanged = (s: string) => s;
+
+/**
+ * The redacted, one-line end (at most `max` code points) of text that is still arriving: only
+ * its publishable part (see `publishableEnd`), so no prefix of a secret is ever shown, and never
+ * starting inside a private key block that opened earlier.
+ */
+export function streamingTail(
+  text: string,
+  max: number,
+  extra: readonly RegExp[] = [],
+  reshape = unchanged,
+): string {
+  const end = publishableEnd(text);
+  const from = Math.max(0, end - PREVIEW_WINDOW);
+  const start = contextStart(text, from);
+  if (start === 0 && from === 0)
+    return clipTail(oneLine(reshape(redactText(text.slice(0, end), extra))), max);
+  const window = start < from ? text.slice(start, end) : tailWindow(text.slice(0, end), PREVIEW_WINDOW);
+  const out = redactText(window, extra);
+  // Show nothing of the context part that the rules left alone: its own context was cut off.
+  const context = Math.max(0, window.length - (end - from) + PREVIEW_CONTEXT);
+  let same = 0;
+  while (same < context && same < out.length && out.charCodeAt(same) === window.charCodeAt(same)) same++;
+  if (same === context) while (same < out.length && !/\s/.test(out[same] ?? "")) same++;
+  // The window always drops something before it: say so, as clipTail does.
+  return clipTail(`${ELLIPSIS}${oneLine(reshape(out.slice(same)))}`, max);
 }
 
 /** `1 tool`, `2 tools`: English plural by `s`, for the words this product uses. */

@@ -1,31 +1,21 @@
-import type { MattermostClient, MattermostPost } from "../adapters/mattermost/client.ts";
-import { MattermostApiError } from "../adapters/mattermost/errors.ts";
-import type { Clock } from "./clock.ts";
-import {
-  type RateBudget,
-  REQUEST_WITHDRAWN,
-  type RequestContext,
-  type RequestPriority,
-} from "./rate-budget.ts";
+import { jsonEqual } from "../core/json-equal.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Logger } from "../ports/logger.ts";
+import type {
+  MattermostClient,
+  MattermostPost,
+  PostContent,
+  RequestContext,
+  RequestPriority,
+} from "../ports/mattermost.ts";
+import { MattermostApiError } from "../ports/mattermost-errors.ts";
+import { type RateBudget, REQUEST_WITHDRAWN } from "./rate-budget.ts";
 import { decideRetry, type RetryOp } from "./retry-policy.ts";
 
 /** Where a box lives: a channel, and the thread root when the conversation is a thread. */
 export interface BoxTarget {
   channelId: string;
   rootId?: string;
-}
-
-/** One complete rendering of a box: what the post should say. */
-export interface RenderedPost {
-  type: string;
-  message: string;
-  props: Record<string, unknown>;
-}
-
-export interface Logger {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
 }
 
 /** Why a box stopped being shown before its run ended. */
@@ -45,6 +35,12 @@ export interface BoxPublisherOptions {
   boxId: string;
   /** Least clock time between two writes of this box, the final one excepted. Default 1000 ms. */
   minIntervalMs?: number;
+  /**
+   * Clock time at which the pending state may be written, given what the box shows and when it was
+   * last written; replaces `minIntervalMs` (the final state never waits). Asked before the pending
+   * state is rendered, and again when a newer state is shown while the box waits.
+   */
+  writeDue?: (shown: PostContent | undefined, lastWriteAt: number) => number;
   /** Sent with the create so a repeated create never makes a second post. */
   pendingPostId: string;
   /** Adopt a post made earlier (e.g. before a restart) instead of creating one. */
@@ -58,7 +54,7 @@ export interface BoxPublisherOptions {
   onGone?(reason: GoneReason): void;
 }
 
-type RemoveMode = "delete" | { receipt: RenderedPost };
+type RemoveMode = "delete" | { receipt: PostContent };
 
 /**
  * Keeps one Mattermost post (one box) showing the latest state it was given. One write in flight at
@@ -83,9 +79,9 @@ export class BoxPublisher {
   private postId: string | undefined;
   private pendingPostId: string;
   /** The state to show next; a function is rendered only when a write is about to use it. */
-  private desired: RenderedPost | (() => RenderedPost) | undefined;
-  private final: RenderedPost | undefined;
-  private landed: RenderedPost | undefined;
+  private desired: PostContent | (() => PostContent) | undefined;
+  private final: PostContent | undefined;
+  private landed: PostContent | undefined;
   private lastWriteAt: number | undefined;
   private retryAt = Number.NEGATIVE_INFINITY;
   private failures = 0;
@@ -95,6 +91,8 @@ export class BoxPublisher {
   private closed = false;
   private running = false;
   private throttle: AbortController | undefined;
+  /** Clock time the current throttle sleep ends. */
+  private throttledUntil = Number.POSITIVE_INFINITY;
   /** The write waiting for the rate budget (not sent yet); aborting it withdraws it. */
   private waiting: AbortController | undefined;
   /** Clock time the pending write first asked the budget: its place in line across withdrawals. */
@@ -125,14 +123,19 @@ export class BoxPublisher {
    * removed. Pass a function to render lazily: of many states shown between two writes, only the
    * one actually written is rendered.
    */
-  show(post: RenderedPost | (() => RenderedPost)): void {
+  show(post: PostContent | (() => PostContent)): void {
     if (this.final || this.gone || this.removal || this.closed) return;
     this.desired = post;
+    // A newer state may be due sooner than the one the box is waiting for.
+    if (this.throttle && this.dueAt() < this.throttledUntil) this.throttle.abort();
     this.kick();
   }
 
-  /** Shows the final state without throttling; resolves once it landed or definitively cannot. */
-  finish(post: RenderedPost): Promise<FinishResult> {
+  /**
+   * Shows the final state without throttling; resolves once it landed or definitively cannot. A box
+   * whose create never left goes straight to its final state: the record of the work is the product.
+   */
+  finish(post: PostContent): Promise<FinishResult> {
     if (this.removal || this.closed) return Promise.resolve({ landed: false, reason: "removed" });
     if (this.gone) return Promise.resolve({ landed: false, reason: this.gone });
     this.final = post;
@@ -188,19 +191,18 @@ export class BoxPublisher {
           break;
         }
         if (this.gone) break;
+        if (!this.desired) break;
+        const due = this.dueAt();
+        if (this.clock.now() < due) {
+          await this.sleepUntil(due, true);
+          continue;
+        }
         const next = this.materialize();
         if (!next) break;
         if (this.postId && this.landed && samePost(this.landed, next)) {
           this.desired = undefined;
           this.settleFinish();
           continue;
-        }
-        if (this.postId && next !== this.final && this.lastWriteAt !== undefined) {
-          const due = this.lastWriteAt + this.minIntervalMs;
-          if (this.clock.now() < due) {
-            await this.sleepUntil(due, true);
-            continue;
-          }
         }
         await this.write(next);
       }
@@ -218,7 +220,14 @@ export class BoxPublisher {
     }
   }
 
-  private materialize(): RenderedPost | undefined {
+  /** When the pending state may be written: at once for the create and the final state. */
+  private dueAt(): number {
+    if (!this.postId || this.final || this.lastWriteAt === undefined) return Number.NEGATIVE_INFINITY;
+    if (this.o.writeDue) return this.o.writeDue(this.landed, this.lastWriteAt);
+    return this.lastWriteAt + this.minIntervalMs;
+  }
+
+  private materialize(): PostContent | undefined {
     if (typeof this.desired === "function") this.desired = this.desired();
     return this.desired;
   }
@@ -231,6 +240,7 @@ export class BoxPublisher {
   private async sleepUntil(t: number, interruptible: boolean): Promise<void> {
     const wake = interruptible ? new AbortController() : undefined;
     this.throttle = wake;
+    if (wake) this.throttledUntil = t;
     try {
       await this.clock.sleep(t - this.clock.now(), wake?.signal);
     } catch {
@@ -240,7 +250,7 @@ export class BoxPublisher {
     }
   }
 
-  private async write(next: RenderedPost): Promise<void> {
+  private async write(next: PostContent): Promise<void> {
     const postId = this.postId;
     const op: RetryOp = postId ? "edit" : "create";
     const priority: RequestPriority = next === this.final ? "urgent" : postId ? "background" : "normal";
@@ -295,7 +305,7 @@ export class BoxPublisher {
   /** The one request of a write: an edit of the post, or its create (answering the created post). */
   private async send(
     postId: string | undefined,
-    next: RenderedPost,
+    next: PostContent,
     request: RequestContext,
   ): Promise<MattermostPost | undefined> {
     if (postId) {
@@ -315,7 +325,7 @@ export class BoxPublisher {
     );
   }
 
-  private writeFailed(error: unknown, op: RetryOp, next: RenderedPost): void {
+  private writeFailed(error: unknown, op: RetryOp, next: PostContent): void {
     // Keep the state for the retry unless a newer one arrived meanwhile.
     this.desired ??= next;
     if (error instanceof MattermostApiError) {
@@ -448,28 +458,12 @@ function isEditTimeLimit(error: MattermostApiError): boolean {
 }
 
 /** Whether the server's post already shows `want` (extra props the server adds are fine). */
-function showsPost(post: MattermostPost, want: RenderedPost): boolean {
+function showsPost(post: MattermostPost, want: PostContent): boolean {
   if (post.message !== want.message || (post.type ?? "") !== want.type) return false;
   const props = post.props ?? {};
   return Object.entries(want.props).every(([key, value]) => jsonEqual(props[key], value));
 }
 
-function samePost(a: RenderedPost, b: RenderedPost): boolean {
+function samePost(a: PostContent, b: PostContent): boolean {
   return a === b || (a.type === b.type && a.message === b.message && jsonEqual(a.props, b.props));
-}
-
-/** Deep equality of JSON values, key order ignored. */
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
-  }
-  const ak = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const bk = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  return (
-    ak.length === bk.length &&
-    ak.every((k) => jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
-  );
 }

@@ -1,12 +1,5 @@
-/**
- * Time as a port. Runtime code reads `now()` and waits with `sleep()`; production uses
- * {@link systemClock}, tests use {@link ManualClock} so throttling and back-off are deterministic.
- * `sleep` rejects with the signal's reason when aborted, like `node:timers/promises`.
- */
-export interface Clock {
-  now(): number;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
+/** The clocks: {@link systemClock} for production, {@link ManualClock} for deterministic tests. */
+import type { Clock } from "../ports/clock.ts";
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("This operation was aborted", "AbortError");

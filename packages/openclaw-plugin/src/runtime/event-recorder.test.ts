@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseEventStream } from "../core/event-parse.ts";
 import type { LiveEvent } from "../core/events.ts";
-import type { Logger } from "./box-publisher.ts";
+import type { Logger } from "../ports/logger.ts";
 import { EventRecorder, type LineSink, recordable } from "./event-recorder.ts";
 
 const T = 1_790_000_000_000;

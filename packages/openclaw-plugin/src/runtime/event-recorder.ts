@@ -1,13 +1,13 @@
 /**
  * `recordEvents`: each normalized event, as it reaches the core, appended as one JSONL line that
  * `live-status replay` can play back. What is recorded is made safe first — thinking text dropped,
- * tool arguments, texts and errors redacted with the same rules (and extra patterns) as the box —
+ * tool arguments, texts, sub-agent labels and errors redacted with the same rules (and extra patterns) as the box —
  * and written through a {@link LineSink} that never blocks the caller.
  */
 import { serializeEvent } from "../core/event-parse.ts";
 import type { LiveEvent } from "../core/events.ts";
-import { redactText, redactValue } from "../core/redact.ts";
-import type { Logger } from "./box-publisher.ts";
+import { redactText, redactValue } from "../core/redaction/index.ts";
+import type { Logger } from "../ports/logger.ts";
 
 /** An append-only text sink (a file). `write` must return at once; `close` flushes. */
 export interface LineSink {
@@ -40,6 +40,10 @@ export function recordable(e: LiveEvent, o: RecordOptions): LiveEvent {
     case "tool_end":
     case "run_end":
       return e.error === undefined ? e : { ...e, error: redactText(e.error, o.redact) };
+    case "subagent_start":
+    case "subagent_end":
+      // Labels are model-written task names: redacted like any other text.
+      return e.label === undefined ? e : { ...e, label: redactText(e.label, o.redact) };
     default:
       return e;
   }

@@ -1,4 +1,4 @@
-import type { MattermostClient } from "../adapters/mattermost/client.ts";
+import type { MattermostClient } from "../ports/mattermost.ts";
 
 export type ApiCallKind = keyof MattermostClient;
 

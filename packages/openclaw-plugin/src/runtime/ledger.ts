@@ -3,6 +3,7 @@
  * orphaned and no final state is lost. Types, the interface and its typed errors only; the
  * implementations (SQLite for production, in-memory for tests) live in `src/adapters/storage`.
  */
+import { BOX_STATES } from "@live-status/contract";
 import type { Conversation } from "../core/conversation.ts";
 
 /** One (session, conversation) pair and its lifecycle state. `slot` is `slotKey(session, conversation)`. */
@@ -21,8 +22,9 @@ export interface SlotRecord {
   updatedAt: number;
 }
 
-export const BOX_STATES = ["running", "done", "error", "aborted", "interrupted", "removed"] as const;
-export type BoxState = (typeof BOX_STATES)[number];
+/** What a post on record shows: a state of the wire contract, or `removed` once we took it away. */
+export const BOX_RECORD_STATES = [...BOX_STATES, "removed"] as const;
+export type BoxRecordState = (typeof BOX_RECORD_STATES)[number];
 
 /** One Mattermost post we own. `boxId` is `${slot}#${generation}`. */
 export interface BoxRecord {
@@ -36,7 +38,7 @@ export interface BoxRecord {
   /** Sent with the create; lets a restart reconcile a create whose answer was lost. */
   pendingPostId: string;
   runId?: string;
-  state: BoxState;
+  state: BoxRecordState;
   /** Increments on every put; a put with a lower version than stored is refused. */
   version: number;
   updatedAt: number;
@@ -76,7 +78,7 @@ export interface Ledger {
   /** Throws StaleWriteError when `rec.version` is lower than the stored version. */
   putBox(rec: BoxRecord): void;
   /** Readable boxes, ordered by slot key then generation. */
-  listBoxes(filter?: { slot?: string; states?: BoxState[] }): BoxRecord[];
+  listBoxes(filter?: { slot?: string; states?: BoxRecordState[] }): BoxRecord[];
   /** Atomically puts several records: all land or none (a stale box refuses the whole batch). */
   putBatch(batch: { slots?: SlotRecord[]; boxes?: BoxRecord[] }): void;
   /** Succeeds if the lease is free, expired (`expiresAt <= now`) or already held by `candidate.owner`. */
@@ -97,6 +99,7 @@ export type LedgerErrorCode =
   | "unreadable"
   | "schema_too_new"
   | "migration_failed"
+  | "storage"
   | "closed";
 
 /** Base of every ledger error; branch on `code`, never on message text. */
@@ -147,6 +150,34 @@ export class LedgerOpenError extends LedgerError {
   ) {
     super(code, message, options);
     this.name = "LedgerOpenError";
+    this.file = file;
+  }
+}
+
+/** What went wrong with the disk under the ledger. */
+export type StorageFault = "full" | "read_only" | "corrupt" | "io";
+
+const FAULT_ADVICE: Record<StorageFault, (file: string) => string> = {
+  full: (f) => `the disk holding the ledger ${f} is full: free space there, then start Live Status again`,
+  read_only: (f) =>
+    `the ledger ${f} or its directory is read-only: make both writable by this user, then start Live Status again`,
+  corrupt: (f) =>
+    `the ledger ${f} is corrupted: move it aside (live-status status --ledger shows what can still be read), then start Live Status again with a fresh ledger`,
+  io: (f) =>
+    `the disk failed reading or writing the ledger ${f}: check the disk, then start Live Status again`,
+};
+
+/**
+ * The storage under the ledger failed (disk full, read-only, corrupted, I/O error). The message is the
+ * one line an operator needs: what happened and what to do. Nothing written after it is durable.
+ */
+export class LedgerStorageError extends LedgerError {
+  readonly fault: StorageFault;
+  readonly file: string;
+  constructor(fault: StorageFault, file: string, options?: ErrorOptions) {
+    super("storage", FAULT_ADVICE[fault](file), options);
+    this.name = "LedgerStorageError";
+    this.fault = fault;
     this.file = file;
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { RequestContext, RequestPriority } from "../ports/mattermost.ts";
 import { ManualClock } from "./clock.ts";
-import { RateBudget, REQUEST_WITHDRAWN, type RequestContext, type RequestPriority } from "./rate-budget.ts";
+import { RateBudget, REQUEST_WITHDRAWN } from "./rate-budget.ts";
 
 /** Records the clock time at which each acquire resolves. */
 function grants(clock: ManualClock, budget: RateBudget, n: number): number[] {
@@ -78,6 +79,19 @@ describe("RateBudget", () => {
     await expect(aborted).rejects.toThrow("box closed");
     await clock.advance(1_000);
     expect(at).toEqual([1_000]);
+  });
+
+  it("reports its backlog: the waiting requests at the sustained rate, plus a block still to run", async () => {
+    const clock = new ManualClock();
+    const budget = new RateBudget({ clock, burst: 1, ratePerSec: 5 });
+    expect(budget.backlogMs()).toBe(0);
+    await budget.acquire();
+    grants(clock, budget, 10);
+    expect(budget.backlogMs()).toBe(2_000);
+    budget.blockUntil(1_000);
+    expect(budget.backlogMs()).toBe(3_000);
+    await clock.advance(5_000);
+    expect(budget.backlogMs()).toBe(0);
   });
 });
 

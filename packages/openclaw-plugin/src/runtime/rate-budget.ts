@@ -1,4 +1,5 @@
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { RequestContext, RequestPriority } from "../ports/mattermost.ts";
 
 export interface RateBudgetOptions {
   clock: Clock;
@@ -8,30 +9,7 @@ export interface RateBudgetOptions {
   burst?: number;
 }
 
-/**
- * Who goes first when the budget is short: `urgent` (final states) before `normal` (creates,
- * deletes, anything unmarked) before `background` (routine edits, which a newer state replaces).
- */
-export type RequestPriority = "urgent" | "normal" | "background";
-
 const RANK: Record<RequestPriority, number> = { urgent: 0, normal: 1, background: 2 };
-
-/** What a caller says about one request it asks the budget for. */
-export interface RequestContext {
-  priority?: RequestPriority;
-  /** Place in line among requests of the same priority, in clock ms (earlier first). Default: now. */
-  since?: number;
-  /** Aborting it withdraws a request that is still waiting for the budget. */
-  signal?: AbortSignal;
-  /**
-   * Asked when the request's turn has come, just before it would go: `true` withdraws it unsent
-   * (rejected with {@link REQUEST_WITHDRAWN}, no slot used) so the caller can ask again, with newer
-   * content and the same `since`, and be served next.
-   */
-  isStale?: () => boolean;
-  /** Called when the budget lets a request go (before it is sent). */
-  onGrant?: () => void;
-}
 
 /** How a request withdrawn before it was sent is rejected: one frozen instance, as it is common under load. */
 export const REQUEST_WITHDRAWN: Error = Object.freeze(
@@ -133,6 +111,12 @@ export class RateBudget {
   /** Requests waiting for the budget now. */
   get waiting(): number {
     return this.queue.length;
+  }
+
+  /** How long the requests waiting now take to go at the sustained rate, ms (a block included): the budget's pressure. */
+  backlogMs(): number {
+    const blocked = Math.max(0, this.blocked - this.clock.now());
+    return blocked + this.queue.length / this.ratePerMs;
   }
 
   /** First index whose waiter goes after `w` (binary search over the sorted queue). */

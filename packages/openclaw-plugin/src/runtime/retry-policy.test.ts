@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MattermostApiError, MattermostNetworkError } from "../adapters/mattermost/errors.ts";
+import { MattermostApiError, MattermostNetworkError } from "../ports/mattermost-errors.ts";
 import { CREATE_RETRY_WINDOW_MS, decideRetry, RETRY_DEFAULTS, type RetryOp } from "./retry-policy.ts";
 
 const api = (status: number, extra: { code?: string; retryAfterMs?: number } = {}) =>

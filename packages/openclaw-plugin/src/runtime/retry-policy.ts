@@ -1,4 +1,4 @@
-import { MattermostApiError, MattermostNetworkError } from "../adapters/mattermost/errors.ts";
+import { MattermostApiError, MattermostNetworkError } from "../ports/mattermost-errors.ts";
 
 /** What kind of request failed. Every kind is safe to repeat; see {@link decideRetry} for why a create is. */
 export type RetryOp = "create" | "edit" | "delete" | "read";

@@ -11,7 +11,7 @@ import { startWire } from "../../test/support/publisher-harness.ts";
 import { createMattermostClient } from "../adapters/mattermost/client.ts";
 import { openLedger } from "../adapters/storage/index.ts";
 import type { LiveEvent } from "../core/events.ts";
-import type { Logger } from "./box-publisher.ts";
+import type { Logger } from "../ports/logger.ts";
 import { DEFAULT_CORE_CONFIG } from "./defaults.ts";
 import { RateBudget } from "./rate-budget.ts";
 import { LiveStatusRuntime } from "./runtime.ts";

@@ -5,13 +5,13 @@ import type { LiveStatusV1 } from "@live-status/contract";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Wire } from "../../test/support/publisher-harness.ts";
 import { startWire } from "../../test/support/publisher-harness.ts";
+import { testRuntime } from "../../test/support/runtime-harness.ts";
 import { openLedger } from "../adapters/storage/index.ts";
 import type { CoreConfig } from "../core/dispatcher.ts";
 import type { LiveEvent } from "../core/events.ts";
-import type { Logger } from "./box-publisher.ts";
+import type { Logger } from "../ports/logger.ts";
 import { DEFAULT_CORE_CONFIG } from "./defaults.ts";
 import type { Ledger } from "./ledger.ts";
-import { LiveStatusRuntime } from "./runtime.ts";
 
 let wire: Wire;
 let dir: string;
@@ -35,15 +35,7 @@ afterEach(async () => {
 });
 
 function runtime(ledger: Ledger, config: CoreConfig = DEFAULT_CORE_CONFIG) {
-  return new LiveStatusRuntime({
-    config,
-    ledger,
-    client: wire.client,
-    botUserId: wire.fake.botUserId,
-    clock: wire.clock,
-    log,
-    random: () => 0.5,
-  });
+  return testRuntime(wire, ledger, { config, log });
 }
 
 function event(session: string, body: Record<string, unknown>): LiveEvent {
@@ -173,8 +165,9 @@ describe("runtime faults", () => {
       const live = boxes(channel.id).find((b) => b.delete_at === 0);
       wire.fake.deletePostAsUser(live?.id ?? "");
       await wire.advance(1_500);
-      rt.ingest(event(session, { type: "text", runId: "r1", text: `step ${i}` }));
-      await wire.advance(1_500);
+      // A tool start is edited within seconds; the edit finds the post gone.
+      rt.ingest(event(session, { type: "tool_start", runId: "r1", callId: `c${i}`, name: "exec" }));
+      await wire.advance(2_500);
     }
     rt.ingest(event(session, { type: "run_end", runId: "r1", outcome: "ok" }));
     await wire.run(rt.idle());

@@ -5,20 +5,26 @@
  */
 import type { LiveStatusV1 } from "@live-status/contract";
 import { LIVE_STATUS_POST_TYPE } from "@live-status/contract";
-import type { MattermostClient } from "../adapters/mattermost/client.ts";
 import type { Conversation } from "../core/conversation.ts";
-import { slotKey } from "../core/conversation.ts";
 import type { CoreConfig, DispatchResult, Step } from "../core/dispatcher.ts";
 import { Dispatcher } from "../core/dispatcher.ts";
+import { DEFAULT_EDIT_POLICY, type EditPolicy, writeDueAt } from "../core/edit-policy.ts";
 import type { Effect } from "../core/effects.ts";
 import type { LiveEvent } from "../core/events.ts";
+import { assertNever, describeError } from "../core/guards.ts";
+import { parseBoxKey } from "../core/keys.ts";
 import type { SlotEvent, SlotState } from "../core/lifecycle.ts";
-import { renderPost, renderReceipt } from "../core/render.ts";
+import { boxIdOf } from "../core/lifecycle.ts";
+import { type RenderedPost, renderPost, renderReceipt } from "../core/render.ts";
+import type { RenderContext } from "../core/render-controls.ts";
 import { finishStatus, startStatus } from "../core/status-model.ts";
-import type { BoxTarget, GoneReason, Logger, RenderedPost } from "./box-publisher.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Logger } from "../ports/logger.ts";
+import type { MattermostClient, PostContent } from "../ports/mattermost.ts";
+import type { BoxTarget, GoneReason } from "./box-publisher.ts";
 import { BoxPublisher } from "./box-publisher.ts";
-import type { Clock } from "./clock.ts";
 import type { BoxRecord, Ledger, SlotRecord } from "./ledger.ts";
+import { LedgerStorageError } from "./ledger.ts";
 import { isSlotState } from "./slot-snapshot.ts";
 
 /** Another Mattermost account's client and bot (a multi-account gateway). */
@@ -41,15 +47,33 @@ export interface RuntimeOptions {
   accountClient?: (account: string) => AccountClient | undefined;
   /** The account id of `client`: conversations naming it use `client`. */
   defaultAccount?: string;
+  /** The bot's username, for the answer hints in a box's message. */
+  botUsername?: string;
   clock: Clock;
   log: Logger;
-  /** Least time between two writes of one box. Default 1000 ms. */
+  /** Least time between two writes of one box, under any edit policy. Default 1000 ms. */
   minIntervalMs?: number;
+  /** When a box is edited, by what changed (see `core/edit-policy.ts`). */
+  editPolicy?: EditPolicy;
+  /** The token budget's backlog in ms (`RateBudget.backlogMs`): stretches edit intervals under load. */
+  backlogMs?: () => number;
   /** Least time between two ledger writes of a slot's content. Default 1000 ms. */
   persistIntervalMs?: number;
+  /**
+   * Finished slots kept in memory (most recently finished first); older ones live only in the ledger
+   * and are read back when a run starts on them. Default 1000.
+   */
+  maxIdleSlots?: number;
   newId?: () => string;
   random?: () => number;
+  /**
+   * Told once when the ledger's storage fails (disk full, read-only, corrupted). The runtime goes on
+   * writing boxes from memory; the owner should stop it (boxes end interrupted) and report the fault.
+   */
+  onStorageFault?: (error: LedgerStorageError) => void;
 }
+
+const MAX_SUMMARY_SESSIONS = 10_000;
 
 export interface SessionSummary {
   boxesCreated: number;
@@ -63,10 +87,15 @@ interface BoxHandle {
   generation: number;
   ready: Promise<BoxPublisher | null>;
   record: BoxRecord | null;
+  /** The newest status handed to the box's publisher: what its pending state shows. */
+  latest?: LiveStatusV1;
 }
 
 export class LiveStatusRuntime {
   readonly #o: RuntimeOptions;
+  get #renderContext(): RenderContext {
+    return this.#o.botUsername !== undefined ? { botUsername: this.#o.botUsername } : {};
+  }
   readonly #core: Dispatcher;
   readonly #boxes = new Map<string, BoxHandle>();
   readonly #dmChannels = new Map<string, Promise<string>>();
@@ -75,31 +104,68 @@ export class LiveStatusRuntime {
   readonly #dirtySlots = new Set<string>();
   readonly #lastTransition = new Map<string, SlotRecord["lastTransition"]>();
   readonly #summary = new Map<string, SessionSummary>();
+  /** Finished slots in memory, oldest first: the ones to forget when there are too many. */
+  readonly #idleSlots = new Set<string>();
   #lastPersistAt = Number.NEGATIVE_INFINITY;
   #finalsNotLanded = 0;
+  #storageFault: LedgerStorageError | null = null;
 
   constructor(o: RuntimeOptions) {
     this.#o = o;
-    this.#core = new Dispatcher(o.config);
+    this.#core = new Dispatcher({ ...o.config, recallForgottenSlots: true });
   }
 
   /** Restores slots from the ledger: boxes left running end as interrupted, unlanded finals are rewritten. */
   restore(): void {
     const states: SlotState[] = [];
+    const open: SlotState[] = [];
     for (const rec of this.#o.ledger.listSlots()) {
-      if (isSlotState(rec.snapshot)) {
-        states.push(rec.snapshot);
-        if (rec.lastTransition) this.#lastTransition.set(rec.slot, rec.lastTransition);
-      } else this.#o.log.warn("ledger slot has no readable snapshot; skipped", { slot: rec.slot });
+      if (!isSlotState(rec.snapshot)) {
+        this.#o.log.warn("ledger slot has no readable snapshot; skipped", { slot: rec.slot });
+        continue;
+      }
+      states.push(rec.snapshot);
+      // Finished slots stay in the ledger until a run starts on them: memory holds what is open.
+      if (isFinished(rec.snapshot)) continue;
+      open.push(rec.snapshot);
+      if (rec.lastTransition) this.#lastTransition.set(rec.slot, rec.lastTransition);
     }
     this.#settleOrphans(states);
-    this.#run(this.#core.restore(states, this.#now()));
+    this.#run(this.#core.restore(open, this.#now()));
   }
 
   ingest(event: LiveEvent): DispatchResult {
-    const result = this.#core.handle(event, this.#now());
+    let result = this.#core.handle(event, this.#now());
+    if (result.recall !== undefined) {
+      this.#core.adopt(result.recall, this.#recall(result.recall));
+      result = this.#core.handle(event, this.#now());
+    }
     this.#run(result);
     return result;
+  }
+
+  /** Slots held in memory (the open ones and at most `maxIdleSlots` finished ones). */
+  slotsInMemory(): number {
+    return this.#core.size;
+  }
+
+  /** Box writers held in memory (live boxes and those still being written). */
+  boxesInMemory(): number {
+    return this.#boxes.size;
+  }
+
+  /** A forgotten slot as the ledger keeps it, or null for a slot never seen. */
+  #recall(key: string): SlotState | null {
+    try {
+      const rec = this.#o.ledger.getSlot(key);
+      if (!rec || !isSlotState(rec.snapshot)) return null;
+      if (rec.lastTransition) this.#lastTransition.set(key, rec.lastTransition);
+      this.#idleSlots.add(key);
+      return rec.snapshot;
+    } catch (error) {
+      this.#ledgerFailed(error, "ledger read failed for a slot", { slot: key });
+      return null;
+    }
   }
 
   /** Watchdog: ends runs that went silent for longer than `staleAfterMs`. */
@@ -137,6 +203,7 @@ export class LiveStatusRuntime {
     return this.#finalsNotLanded;
   }
 
+  /** Per-session counters, for the last 10,000 sessions that had a box. */
   summary(): Record<string, SessionSummary> {
     return Object.fromEntries(this.#summary);
   }
@@ -149,6 +216,29 @@ export class LiveStatusRuntime {
     for (const effect of result.effects) this.#perform("", effect);
     for (const step of result.steps) this.#step(step);
     this.#persistDirty(false);
+    this.#forgetIdle(result.steps);
+  }
+
+  /**
+   * Keeps at most `maxIdleSlots` finished slots in memory, forgetting the least recently finished
+   * once they are in the ledger. A failed ledger could not give them back, so then nothing is forgotten.
+   */
+  #forgetIdle(steps: Step[]): void {
+    for (const { slot, state } of steps) {
+      this.#idleSlots.delete(slot);
+      if (isFinished(state)) this.#idleSlots.add(slot);
+    }
+    const max = this.#o.maxIdleSlots ?? 1_000;
+    if (this.#idleSlots.size <= max || this.#storageFault) return;
+    const excess = [...this.#idleSlots].slice(0, this.#idleSlots.size - max);
+    const unsaved = excess.filter((slot) => this.#dirtySlots.has(slot));
+    if (unsaved.length > 0) this.#writeSlots(unsaved);
+    if (this.#storageFault) return;
+    for (const slot of excess) {
+      this.#idleSlots.delete(slot);
+      if (!this.#core.forget(slot)) continue;
+      this.#lastTransition.delete(slot);
+    }
   }
 
   #step(step: Step): void {
@@ -178,7 +268,10 @@ export class LiveStatusRuntime {
         return;
       case "update_box":
         this.#count(effect.status.session, "updates");
-        this.#withBox(effect.boxId, async (p) => p.show(() => renderPost(effect.status)));
+        this.#handle(effect.boxId).latest = effect.status;
+        this.#withBox(effect.boxId, async (p) =>
+          p.show(() => renderPost(effect.status, undefined, this.#renderContext)),
+        );
         return;
       case "finalize_box":
         this.#finalize(slot, effect.boxId, effect.status);
@@ -188,10 +281,11 @@ export class LiveStatusRuntime {
         this.#withBox(effect.boxId, async (p) => {
           await p.remove(effect.policy === "delete" ? "delete" : { receipt: receiptPost(effect.status) });
           this.#putBox(effect.boxId, { state: "removed" });
+          this.#release(effect.boxId);
         });
         return;
       default:
-        assertNever(effect);
+        assertNever(effect, "effect");
     }
   }
 
@@ -206,7 +300,7 @@ export class LiveStatusRuntime {
       client = this.#accountOf(effect.conversation).client;
       target = await this.#target(effect.conversation);
     } catch (error) {
-      this.#o.log.error("cannot reach the conversation of a box", { slot, error: describe(error) });
+      this.#o.log.error("cannot reach the conversation of a box", { slot, error: describeError(error) });
       this.#feedback(slot, { type: "box_gone", generation, reason: "conversation unreachable" });
       return null;
     }
@@ -229,7 +323,9 @@ export class LiveStatusRuntime {
     };
     this.#saveBox(record);
     const publisher = this.#publisher(client, effect.boxId, slot, generation, target, pendingPostId);
-    publisher.show(renderPost(effect.status));
+    const handle = this.#boxes.get(effect.boxId);
+    if (handle && !handle.latest) handle.latest = effect.status;
+    publisher.show(() => renderPost(handle?.latest ?? effect.status, undefined, this.#renderContext));
     return publisher;
   }
 
@@ -249,7 +345,7 @@ export class LiveStatusRuntime {
       boxId,
       pendingPostId,
       ...(postId !== undefined && { existingPostId: postId }),
-      ...(this.#o.minIntervalMs !== undefined && { minIntervalMs: this.#o.minIntervalMs }),
+      writeDue: (shown, lastWriteAt) => this.#writeDue(boxId, shown, lastWriteAt),
       ...(this.#o.random !== undefined && { random: this.#o.random }),
       log: this.#o.log,
       onPosted: (id) => this.#putBox(boxId, { postId: id }),
@@ -260,6 +356,24 @@ export class LiveStatusRuntime {
     });
   }
 
+  /** When a box's pending state may be written: the edit policy, never sooner than `minIntervalMs`. */
+  #writeDue(boxId: string, shown: PostContent | undefined, lastWriteAt: number): number {
+    const floor = lastWriteAt + (this.#o.minIntervalMs ?? 1_000);
+    const next = this.#boxes.get(boxId)?.latest;
+    if (!next) return floor;
+    const due = writeDueAt(
+      {
+        shown: shown?.props.live_status as LiveStatusV1 | undefined,
+        next,
+        lastWriteAt,
+        now: this.#now(),
+        backlogMs: this.#o.backlogMs?.() ?? 0,
+      },
+      this.#o.editPolicy ?? DEFAULT_EDIT_POLICY,
+    );
+    return due === lastWriteAt ? due : Math.max(due, floor);
+  }
+
   #finalize(slot: string, boxId: string, status: LiveStatusV1): void {
     this.#summaryOf(status.session).finalState = status.state;
     const generation = generationOf(boxId);
@@ -267,13 +381,14 @@ export class LiveStatusRuntime {
       (async () => {
         const p = await this.#handle(boxId).ready;
         if (p) {
-          const result = await p.finish(renderPost(status));
+          const result = await p.finish(renderPost(status, undefined, this.#renderContext));
           if (result.landed) this.#putBox(boxId, { state: status.state });
           else if (result.reason !== "removed") {
             this.#finalsNotLanded++;
             this.#o.log.warn("final state of a box could not land", { boxId, reason: result.reason });
           }
         }
+        this.#release(boxId);
         this.#feedback(slot, { type: "final_landed", generation });
       })(),
     );
@@ -322,6 +437,14 @@ export class LiveStatusRuntime {
     return handle;
   }
 
+  /**
+   * Forgets the writer of a box whose last write is done. A later write to it (the removal of a buried
+   * box) rebuilds it from the ledger's record; with a failed ledger there is none, so it is kept.
+   */
+  #release(boxId: string): void {
+    if (!this.#storageFault) this.#boxes.delete(boxId);
+  }
+
   async #target(c: Conversation): Promise<BoxTarget> {
     const root = c.rootId !== undefined ? { rootId: c.rootId } : {};
     if (c.kind === "channel") return { channelId: c.channelId, ...root };
@@ -353,7 +476,7 @@ export class LiveStatusRuntime {
     try {
       return this.#accountOf(c).client;
     } catch (error) {
-      this.#o.log.error("cannot write a box of an unknown account", { error: describe(error) });
+      this.#o.log.error("cannot write a box of an unknown account", { error: describeError(error) });
       return null;
     }
   }
@@ -364,10 +487,10 @@ export class LiveStatusRuntime {
 
   /** Running boxes on record that are not their slot's latest box: left by a crash between two writes. */
   #settleOrphans(states: SlotState[]): void {
-    const latest = new Set(states.map((s) => `${slotKey(s.session, s.conversation)}#${s.generation}`));
+    const latest = new Set(states.map(boxIdOf));
     for (const box of this.#o.ledger.listBoxes({ states: ["running"] })) {
       if (latest.has(box.boxId)) continue;
-      const session = box.slot.slice(0, box.slot.indexOf("|"));
+      const session = parseBoxKey(box.boxId)?.session ?? box.slot;
       const status = finishStatus(startStatus(session, box.updatedAt), "interrupted", this.#now());
       this.#o.log.warn("finalizing an orphaned box left running", { boxId: box.boxId });
       this.#finalize(box.slot, box.boxId, status);
@@ -380,12 +503,17 @@ export class LiveStatusRuntime {
     try {
       this.#o.ledger.putBox(record);
     } catch (error) {
-      this.#o.log.error("ledger write failed for a box", { boxId: record.boxId, error: describe(error) });
+      this.#ledgerFailed(error, "ledger write failed for a box", { boxId: record.boxId });
     }
   }
 
   #putBox(boxId: string, patch: Partial<Pick<BoxRecord, "postId" | "state">>): void {
-    const current = this.#boxes.get(boxId)?.record ?? this.#o.ledger.getBox(boxId);
+    let current = this.#boxes.get(boxId)?.record;
+    try {
+      current ??= this.#o.ledger.getBox(boxId);
+    } catch (error) {
+      this.#ledgerFailed(error, "ledger read failed for a box", { boxId });
+    }
     if (!current) return;
     this.#saveBox({ ...current, ...patch, version: current.version + 1, updatedAt: this.#now() });
   }
@@ -413,7 +541,7 @@ export class LiveStatusRuntime {
     try {
       this.#o.ledger.putBatch({ slots: records });
     } catch (error) {
-      this.#o.log.error("ledger write failed for slots", { slots: slots.join(","), error: describe(error) });
+      this.#ledgerFailed(error, "ledger write failed for slots", { slots: slots.join(",") });
     }
   }
 
@@ -434,8 +562,22 @@ export class LiveStatusRuntime {
     };
   }
 
+  /** A storage fault is reported once (the owner decides what to do); anything else is logged. */
+  #ledgerFailed(error: unknown, what: string, fields: Record<string, unknown>): void {
+    if (!(error instanceof LedgerStorageError)) {
+      this.#o.log.error(what, { ...fields, error: describeError(error) });
+      return;
+    }
+    if (this.#storageFault) return;
+    this.#storageFault = error;
+    if (this.#o.onStorageFault) this.#o.onStorageFault(error);
+    else this.#o.log.error(error.message);
+  }
+
   #track(task: Promise<unknown>): void {
-    const guarded = task.catch((error) => this.#o.log.error("box write failed", { error: describe(error) }));
+    const guarded = task.catch((error) =>
+      this.#o.log.error("box write failed", { error: describeError(error) }),
+    );
     this.#tasks.add(guarded);
     void guarded.finally(() => this.#tasks.delete(guarded));
   }
@@ -449,6 +591,11 @@ export class LiveStatusRuntime {
     if (!s) {
       s = { boxesCreated: 0, updates: 0, boxesRemoved: 0, finalState: null };
       this.#summary.set(session, s);
+      // Counters for the last sessions only: a gateway that runs for weeks meets new threads every day.
+      if (this.#summary.size > MAX_SUMMARY_SESSIONS) {
+        const oldest = this.#summary.keys().next().value;
+        if (oldest !== undefined) this.#summary.delete(oldest);
+      }
     }
     return s;
   }
@@ -458,19 +605,16 @@ export class LiveStatusRuntime {
   }
 }
 
+function isFinished(state: SlotState): boolean {
+  return state.phase === "completed_guarded" || state.phase === "inactive";
+}
+
 function receiptPost(status: LiveStatusV1): RenderedPost {
   return { type: LIVE_STATUS_POST_TYPE, message: renderReceipt(status), props: { live_status: status } };
 }
 
 function generationOf(boxId: string): number {
-  return Number(boxId.slice(boxId.lastIndexOf("#") + 1));
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unhandled effect: ${JSON.stringify(x)}`);
+  const parsed = parseBoxKey(boxId);
+  if (!parsed) throw new Error(`not a box key: ${boxId}`);
+  return parsed.generation;
 }

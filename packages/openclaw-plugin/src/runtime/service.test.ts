@@ -4,52 +4,25 @@ import { join } from "node:path";
 import type { FakeMattermost } from "@live-status/fake-mattermost";
 import { startFakeMattermost } from "@live-status/fake-mattermost";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { freePort } from "../../test/support/free-port.ts";
+import { ManualTimers } from "../../test/support/manual-timers.ts";
+import { corruptTable, fillableDisk } from "../../test/support/storage-faults.ts";
 import { connectBot } from "../adapters/openclaw/connect-bot.ts";
 import { openLedger } from "../adapters/storage/index.ts";
 import type { LiveEvent } from "../core/events.ts";
-import type { Logger } from "./box-publisher.ts";
+import type { Logger } from "../ports/logger.ts";
 import { systemClock } from "./clock.ts";
+import { HEARTBEAT_MS } from "./lease.ts";
 import {
   type ConnectResult,
   type LiveEventSource,
   LiveStatusService,
   type ServiceConfig,
   type ServiceDeps,
-  type Timers,
 } from "./service.ts";
 
 /** Real HTTP on a busy CI machine: give writes time to land. */
 const WAIT = { timeout: 5_000 };
-
-/** Timers that fire only when the test says so. */
-class ManualTimers implements Timers {
-  readonly pending: Array<{ ms: number; fn: () => void; repeat: boolean }> = [];
-  every(ms: number, fn: () => void) {
-    return this.#add({ ms, fn, repeat: true });
-  }
-  after(ms: number, fn: () => void) {
-    return this.#add({ ms, fn, repeat: false });
-  }
-  /** Runs every timer of that period once (one-shots are used up). */
-  fire(ms: number): number {
-    const due = this.pending.filter((t) => t.ms === ms);
-    for (const t of due) {
-      if (!t.repeat) this.pending.splice(this.pending.indexOf(t), 1);
-      t.fn();
-    }
-    return due.length;
-  }
-  periods(): number[] {
-    return this.pending.map((t) => t.ms);
-  }
-  #add(t: { ms: number; fn: () => void; repeat: boolean }) {
-    this.pending.push(t);
-    return () => {
-      const i = this.pending.indexOf(t);
-      if (i >= 0) this.pending.splice(i, 1);
-    };
-  }
-}
 
 /** A source that records attach/detach and lets the test push events. */
 class TestSource implements LiveEventSource {
@@ -116,6 +89,7 @@ function setup(
     connect?: ServiceDeps["connect"];
     source?: TestSource;
     isAlive?: (pid: number) => boolean;
+    openLedger?: ServiceDeps["openLedger"];
   } = {},
 ) {
   const log = logs();
@@ -135,7 +109,7 @@ function setup(
           { accountId: "default", baseUrl: fake.url, botToken: fake.botToken },
           { clock: systemClock, ratePerSec: rate },
         )),
-    openLedger: (path) => openLedger(path),
+    openLedger: o.openLedger ?? ((path) => openLedger(path)),
     timers,
     retryMs: { first: 2_000, max: 8_000 },
   });
@@ -158,6 +132,9 @@ function startRun(session: string, runId: string): LiveEvent[] {
   ];
 }
 
+/** The service's own lines, without the runtime's per-transition ones. */
+const serviceLines = (lines: string[]) => lines.filter((l) => !l.includes(" → "));
+
 const boxes = (channelId: string) => fake.postsIn(channelId).filter((p) => p.type === "custom_live_status");
 const stateOf = (post: { props: Record<string, unknown> } | undefined) =>
   (post?.props.live_status as { state?: string } | undefined)?.state;
@@ -171,7 +148,8 @@ describe("LiveStatusService", () => {
     await service.start(cfg);
     expect(service.state).toBe("running");
     expect(log.lines.filter((l) => l.startsWith("info started"))).toHaveLength(1);
-    expect(timers.periods().sort()).toEqual([30_000, 30_000]);
+    // The lease heartbeat and the watchdog tick.
+    expect(timers.periods().sort((a, b) => a - b)).toEqual([HEARTBEAT_MS, 30_000]);
     await vi.waitFor(() => expect(boxes(channel.id)).toHaveLength(1), WAIT);
     await service.stop();
   });
@@ -221,12 +199,12 @@ describe("LiveStatusService", () => {
     const standDown = second.log.lines.filter((l) => l.includes("standing down"));
     expect(standDown).toHaveLength(1);
     expect(standDown[0]).toMatch(/owned by watch:9@elsewhere \(pid 1 on test\) until .*Z/);
-    second.timers.fire(30_000);
+    second.timers.fire(HEARTBEAT_MS);
     await Promise.resolve();
     expect(second.log.lines.filter((l) => l.includes("standing down"))).toHaveLength(1);
 
     await first.service.stop();
-    second.timers.fire(30_000);
+    second.timers.fire(HEARTBEAT_MS);
     await vi.waitFor(() => expect(second.service.state).toBe("running"), WAIT);
     expect(second.log.lines).toContain("info the ledger lease is free again: taking over");
     await second.service.stop();
@@ -275,7 +253,7 @@ describe("LiveStatusService", () => {
     await service.start(cfg);
     expect(service.state).toBe("connecting");
     expect(log.lines).toEqual([
-      "warn cannot reach Mattermost at http://x: ECONNREFUSED; retrying in 2 s (events are kept meanwhile)",
+      "warn cannot reach Mattermost at http://x: ECONNREFUSED; trying again with growing pauses (2 s up to 8 s), events are kept meanwhile",
     ]);
     for (const e of startRun(session, "r1")) source.push(e);
     expect(timers.fire(2_000)).toBe(1);
@@ -283,8 +261,43 @@ describe("LiveStatusService", () => {
     expect(timers.fire(4_000)).toBe(1);
     await vi.waitFor(() => expect(service.state).toBe("running"), WAIT);
     expect(log.lines.at(-1)).toMatch(/^info started after \d+ s unreachable: posting as bot/);
+    expect(serviceLines(log.lines)).toHaveLength(2);
     await vi.waitFor(() => expect(boxes(channel.id)).toHaveLength(1), WAIT);
     await service.stop();
+  });
+
+  it("waits for a Mattermost started late with one log line, keeping the runs that began meanwhile", async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const { service, log, timers, source, cfg } = setup({
+      connect: (rate) =>
+        connectBot(
+          { accountId: "default", baseUrl: url, botToken: "late-token" },
+          { clock: systemClock, ratePerSec: rate },
+        ),
+    });
+    await service.start(cfg);
+    expect(service.state).toBe("connecting");
+    expect(timers.fire(2_000)).toBe(1);
+    await vi.waitFor(() => expect(timers.periods()).toContain(4_000), WAIT);
+
+    const late = await startFakeMattermost({ port, botToken: "late-token" });
+    try {
+      const channel = late.addChannel("O", "town");
+      for (const e of startRun(`agent:main:mattermost:channel:${channel.id}`, "r1")) source.push(e);
+      expect(timers.fire(4_000)).toBe(1);
+      await vi.waitFor(() => expect(service.state).toBe("running"), WAIT);
+      await vi.waitFor(() => expect(late.postsIn(channel.id)).toHaveLength(1), WAIT);
+      expect(serviceLines(log.lines)).toEqual([
+        expect.stringMatching(
+          new RegExp(`^warn cannot reach Mattermost at ${url}: .*; trying again with growing pauses`),
+        ),
+        expect.stringMatching(/^info started after \d+ s unreachable: posting as bot/),
+      ]);
+      await service.stop();
+    } finally {
+      await late.close();
+    }
   });
 
   it("stays off with one clear line when the token is refused, and frees the lease", async () => {
@@ -314,7 +327,7 @@ describe("LiveStatusService", () => {
     ledger.releaseLease("gateway:1@test");
     ledger.acquireLease({ owner: "thief", pid: 3, host: "h", acquiredAt: T, expiresAt: T + 1e6 }, T);
     ledger.close();
-    timers.fire(30_000);
+    timers.fire(HEARTBEAT_MS);
     expect(service.state).toBe("standing_down");
     expect(source.consumer).toBeNull();
     expect(log.lines).toContain("error lost the ledger lease to another owner; standing down");
@@ -330,7 +343,7 @@ describe("LiveStatusService", () => {
     expect(b.service.state).toBe("off");
     expect(b.log.lines.at(-1)).toMatch(/another Live Status service already runs in this process/);
     expect(a.service.state).toBe("running");
-    a.timers.fire(30_000);
+    a.timers.fire(HEARTBEAT_MS);
     expect(a.service.state).toBe("running");
     await a.service.stop();
   });
@@ -340,5 +353,57 @@ describe("LiveStatusService", () => {
     await service.start({ ...cfg, ledgerPath: join(dir, "not-a-dir\0", "ledger.sqlite") });
     expect(service.state).toBe("off");
     expect(log.lines[0]).toMatch(/^error cannot open the ledger .*Live Status stays off/);
+  });
+});
+
+describe("LiveStatusService on a failing disk", () => {
+  it("ends live boxes as interrupted with one error line saying what to do, and stays off without throwing", async () => {
+    const channel = fake.addChannel("O", "town");
+    const a = `agent:main:mattermost:channel:${channel.id}`;
+    let disk = { full: false };
+    const { service, log, source, cfg } = setup({
+      openLedger: (path) => {
+        const fillable = fillableDisk(openLedger(path), path);
+        disk = fillable.disk;
+        return fillable.ledger;
+      },
+    });
+    await service.start(cfg);
+    for (const e of startRun(a, "r1")) source.push(e);
+    await vi.waitFor(() => expect(stateOf(boxes(channel.id)[0])).toBe("running"), WAIT);
+
+    disk.full = true;
+    source.push(ev(a, { type: "run_end", runId: "r1", outcome: "ok" }));
+    const second = `agent:main:mattermost:channel:${fake.addChannel("O", "hall").id}`;
+    for (const e of startRun(second, "r2")) source.push(e);
+
+    await vi.waitFor(() => expect(service.state).toBe("off"), WAIT);
+    const errors = log.lines.filter((l) => l.startsWith("error"));
+    expect(errors).toEqual([
+      `error the disk holding the ledger ${cfg.ledgerPath} is full: free space there, then start Live Status again; live boxes end as interrupted and Live Status stays off until the gateway or plugin restarts`,
+    ]);
+    expect(source.dropping).toBe(true);
+    const states = fake.posts().map((p) => stateOf(p));
+    expect(states).not.toContain("running");
+    expect(states).toContain("done");
+    expect(() =>
+      source.push(ev(a, { type: "run_start", runId: "r3", trigger: { kind: "user" } })),
+    ).not.toThrow();
+  });
+
+  it("stays off with one line when the ledger is corrupted at start", async () => {
+    const { service, log, cfg } = setup();
+    await service.start(cfg);
+    await service.stop();
+    corruptTable(cfg.ledgerPath, "slots");
+
+    const again = setup();
+    await again.service.start(cfg);
+
+    expect(again.service.state).toBe("off");
+    expect(again.log.lines.filter((l) => l.startsWith("error"))).toEqual([
+      expect.stringMatching(/^error the ledger .* is corrupted: move it aside .*Live Status stays off/),
+    ]);
+    expect(log.lines.filter((l) => l.startsWith("error"))).toEqual([]);
   });
 });

@@ -7,16 +7,21 @@
  * interrupted within a bounded time, releases the lease and closes the ledger. Every I/O adapter
  * comes in through {@link ServiceDeps}; nothing here throws to the caller.
  */
-import type { MattermostClient } from "../adapters/mattermost/client.ts";
+
 import type { CoreConfig } from "../core/dispatcher.ts";
 import type { LiveEvent } from "../core/events.ts";
+import { describeError } from "../core/guards.ts";
 import { DEFAULT_STATUS_OPTIONS } from "../core/status-model.ts";
-import type { Logger } from "./box-publisher.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Logger } from "../ports/logger.ts";
+import type { MattermostClient } from "../ports/mattermost.ts";
 import { DEFAULT_CORE_CONFIG } from "./defaults.ts";
 import type { LineSink } from "./event-recorder.ts";
 import { EventRecorder } from "./event-recorder.ts";
+import type { LeaseIdentity, TakeLeaseResult } from "./lease.ts";
+import { HEARTBEAT_MS, LEASE_MS, takeLease } from "./lease.ts";
 import type { Ledger } from "./ledger.ts";
+import { LedgerStorageError } from "./ledger.ts";
 import type { RuntimeOptions } from "./runtime.ts";
 import { LiveStatusRuntime } from "./runtime.ts";
 import type { FilterRules } from "./session-filter.ts";
@@ -42,16 +47,19 @@ export interface ServiceConfig {
 }
 
 export type ConnectResult =
-  | { ok: true; client: MattermostClient; botUserId: string }
+  | {
+      ok: true;
+      client: MattermostClient;
+      botUserId: string;
+      botUsername?: string;
+      /** The token budget's backlog (`RateBudget.backlogMs`), for the edit policy. */
+      backlogMs?: () => number;
+    }
   /** `retry: false` for what waiting cannot fix (a refused token). Never holds the token. */
   | { ok: false; retry: boolean; reason: string };
 
-export interface ServiceIdentity {
-  /** `gateway:<pid>@<host>`. */
-  owner: string;
-  pid: number;
-  host: string;
-}
+/** `owner` is `gateway:<pid>@<host>`. */
+export type ServiceIdentity = LeaseIdentity;
 
 /** Where normalized events come from (the hub). */
 export interface LiveEventSource {
@@ -97,7 +105,7 @@ export interface ServiceDeps {
    */
   isAlive?(pid: number): boolean;
   timers?: Timers;
-  /** Lease lifetime; renewed every `renewEveryMs`. Defaults 2 min and 30 s. */
+  /** Lease lifetime; renewed every `renewEveryMs`. Defaults LEASE_MS and HEARTBEAT_MS (lease.ts). */
   leaseMs?: number;
   renewEveryMs?: number;
   /** Watchdog period. Default 30 s. */
@@ -155,7 +163,7 @@ export class LiveStatusService {
     try {
       this.#ledger = this.#d.openLedger(cfg.ledgerPath);
     } catch (error) {
-      this.#off(`cannot open the ledger ${cfg.ledgerPath}: ${describe(error)}`);
+      this.#off(`cannot open the ledger ${cfg.ledgerPath}: ${describeError(error)}`);
       return;
     }
     await this.#acquireAndConnect();
@@ -189,6 +197,7 @@ export class LiveStatusService {
 
   async #acquireAndConnect(): Promise<void> {
     if (!this.#takeLease()) {
+      if (this.#state === "off") return;
       this.#state = "standing_down";
       this.#d.source.dropUntilAttached();
       this.#cancels.push(
@@ -205,29 +214,28 @@ export class LiveStatusService {
     await this.#connect(0);
   }
 
-  #takeLease(retried = false): boolean {
+  #takeLease(): boolean {
     const ledger = this.#ledger;
     const cfg = this.#cfg;
     if (!ledger || !cfg) return false;
-    const { owner, pid, host } = this.#d.identity;
-    const now = this.#d.clock.now();
-    let result: ReturnType<Ledger["acquireLease"]>;
+    let result: TakeLeaseResult;
     try {
-      result = ledger.acquireLease(
-        { owner, pid, host, acquiredAt: now, expiresAt: now + this.#leaseMs() },
-        now,
-      );
+      result = takeLease(ledger, this.#d.identity, this.#d.clock.now(), {
+        leaseMs: this.#leaseMs(),
+        ...(this.#d.isAlive && { isAlive: this.#d.isAlive }),
+      });
     } catch (error) {
-      this.#d.log.error("cannot take the ledger lease", { error: describe(error) });
+      if (error instanceof LedgerStorageError) this.#off(error.message);
+      else this.#d.log.error("cannot take the ledger lease", { error: describeError(error) });
       return false;
     }
-    if (result.ok) return true;
-    const h = result.holder;
-    if (!retried && this.#holderIsGone(h)) {
-      this.#d.log.warn(`the ledger lease of ${h.owner} is stale (pid ${h.pid} is gone): taking over`);
-      attempt(() => ledger.releaseLease(h.owner));
-      return this.#takeLease(true);
+    if (result.ok) {
+      const gone = result.tookOverFrom;
+      if (gone)
+        this.#d.log.warn(`the ledger lease of ${gone.owner} is stale (pid ${gone.pid} is gone): taking over`);
+      return true;
     }
+    const h = result.holder;
     if (!this.#standDownAnnounced) {
       this.#standDownAnnounced = true;
       this.#d.log.warn(
@@ -237,16 +245,6 @@ export class LiveStatusService {
     return false;
   }
 
-  #holderIsGone(holder: { pid: number; host: string }): boolean {
-    const { pid, host } = this.#d.identity;
-    if (!this.#d.isAlive || holder.host !== host || holder.pid === pid) return false;
-    try {
-      return !this.#d.isAlive(holder.pid);
-    } catch {
-      return false;
-    }
-  }
-
   #renewLease(): void {
     const ledger = this.#ledger;
     if (!ledger) return;
@@ -254,7 +252,11 @@ export class LiveStatusService {
     try {
       renewed = ledger.renewLease(this.#d.identity.owner, this.#d.clock.now() + this.#leaseMs());
     } catch (error) {
-      this.#d.log.error("cannot renew the ledger lease", { error: describe(error) });
+      if (error instanceof LedgerStorageError) {
+        void this.#storageFailed(error);
+        return;
+      }
+      this.#d.log.error("cannot renew the ledger lease", { error: describeError(error) });
     }
     if (renewed) return;
     // Someone else owns the boxes now: let go without touching them.
@@ -278,11 +280,11 @@ export class LiveStatusService {
     try {
       result = await this.#d.connect(cfg.settings.rateLimitPerSec);
     } catch (error) {
-      result = { ok: false, retry: true, reason: describe(error) };
+      result = { ok: false, retry: true, reason: describeError(error) };
     }
     if (this.#state !== "connecting") return;
     if (result.ok) {
-      this.#run(cfg, result.client, result.botUserId);
+      this.#run(cfg, result.client, result.botUserId, result.botUsername, result.backlogMs);
       return;
     }
     if (!result.retry) {
@@ -291,15 +293,23 @@ export class LiveStatusService {
     }
     const retry = this.#d.retryMs ?? { first: 2_000, max: 60_000 };
     const wait = Math.min(retry.max, retry.first * 2 ** Math.min(attemptNo, 20));
-    const line = `${result.reason}; retrying in ${Math.round(wait / 1000)} s (events are kept meanwhile)`;
+    // One line for the whole outage; "started after N s unreachable" closes it.
     if (this.#unreachableSince === null) {
       this.#unreachableSince = this.#d.clock.now();
-      this.#d.log.warn(line);
-    } else this.#d.log.info(line);
+      this.#d.log.warn(
+        `${result.reason}; trying again with growing pauses (${seconds(retry.first)} s up to ${seconds(retry.max)} s), events are kept meanwhile`,
+      );
+    }
     this.#cancels.push(this.#timers.after(wait, () => void this.#connect(attemptNo + 1).catch(() => {})));
   }
 
-  #run(cfg: ServiceConfig, client: MattermostClient, botUserId: string): void {
+  #run(
+    cfg: ServiceConfig,
+    client: MattermostClient,
+    botUserId: string,
+    botUsername?: string,
+    backlogMs?: () => number,
+  ): void {
     const ledger = this.#ledger;
     if (!ledger) return;
     const s = cfg.settings;
@@ -312,9 +322,12 @@ export class LiveStatusService {
         accountClient: this.#d.accountClient,
         defaultAccount: cfg.account.accountId,
       }),
+      ...(botUsername !== undefined && { botUsername }),
       clock: this.#d.clock,
       log: this.#d.runtimeLog ?? this.#d.log,
       minIntervalMs: s.minEditIntervalMs,
+      ...(backlogMs && { backlogMs }),
+      onStorageFault: (error) => void this.#storageFailed(error),
     });
     const filter = isPassThrough(s) ? null : new SessionFilter(s);
     let recorder: EventRecorder | null = null;
@@ -340,7 +353,14 @@ export class LiveStatusService {
     try {
       runtime.restore();
     } catch (error) {
-      this.#d.log.error("restoring boxes from the ledger failed; starting fresh", { error: describe(error) });
+      if (error instanceof LedgerStorageError) {
+        attachment.detach();
+        this.#off(error.message);
+        return;
+      }
+      this.#d.log.error("restoring boxes from the ledger failed; starting fresh", {
+        error: describeError(error),
+      });
     }
     recorder = this.#openRecorder(cfg);
     this.#recorder = recorder;
@@ -352,7 +372,7 @@ export class LiveStatusService {
       try {
         ingest(e);
       } catch (error) {
-        this.#d.log.error("applying an early event failed", { type: e.type, error: describe(error) });
+        this.#d.log.error("applying an early event failed", { type: e.type, error: describeError(error) });
       }
     }
     this.#attachment = attachment;
@@ -361,7 +381,7 @@ export class LiveStatusService {
         try {
           runtime.tick();
         } catch (error) {
-          this.#d.log.error("watchdog tick failed", { error: describe(error) });
+          this.#d.log.error("watchdog tick failed", { error: describeError(error) });
         }
       }),
     );
@@ -388,7 +408,7 @@ export class LiveStatusService {
       });
     } catch (error) {
       this.#d.log.error(`recordEvents: cannot open ${cfg.recordPath}; not recording`, {
-        error: describe(error),
+        error: describeError(error),
       });
       return null;
     }
@@ -400,8 +420,21 @@ export class LiveStatusService {
     try {
       await recorder?.close();
     } catch (error) {
-      this.#d.log.warn("recordEvents: closing the file failed", { error: describe(error) });
+      this.#d.log.warn("recordEvents: closing the file failed", { error: describeError(error) });
     }
+  }
+
+  /**
+   * The ledger's disk failed while running: nothing more is durable, so end live boxes as interrupted
+   * (they still reach Mattermost from memory), let go of the lease and stay off, with one error line.
+   */
+  async #storageFailed(error: LedgerStorageError): Promise<void> {
+    if (this.#state !== "running" && this.#state !== "connecting") return;
+    this.#d.log.error(
+      `${error.message}; live boxes end as interrupted and Live Status stays off until the gateway or plugin restarts`,
+    );
+    await this.stop("the ledger failed");
+    this.#state = "off";
   }
 
   /** Gives up for this start: logs why once, drops events, lets go of the ledger. */
@@ -423,11 +456,11 @@ export class LiveStatusService {
   }
 
   #leaseMs(): number {
-    return this.#d.leaseMs ?? 120_000;
+    return this.#d.leaseMs ?? LEASE_MS;
   }
 
   #renewEveryMs(): number {
-    return this.#d.renewEveryMs ?? 30_000;
+    return this.#d.renewEveryMs ?? HEARTBEAT_MS;
   }
 }
 
@@ -445,6 +478,10 @@ async function withinTime(work: Promise<unknown>, ms: number, clock: Clock): Pro
   }
 }
 
+function seconds(ms: number): number {
+  return Math.round(ms / 1000);
+}
+
 function attempt(fn: () => void): void {
   try {
     fn();
@@ -459,9 +496,4 @@ function originOf(url: string): string {
   } catch {
     return "(unparseable URL)";
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

@@ -6,7 +6,8 @@
  */
 import type { Conversation } from "../core/conversation.ts";
 import type { LiveEvent, RouteEvent } from "../core/events.ts";
-import { agentOf, isSubagentKey, resolveRoute, routeFromEvent } from "../core/routing.ts";
+import { resolveRoute, routeFromEvent } from "../core/routing.ts";
+import { agentOf, isSubagentKey } from "../core/session-key.ts";
 
 export interface SessionMatch {
   /** Mattermost channel ids; `"dm"` stands for every direct message. */

@@ -193,3 +193,17 @@ export function requestKinds(requests: readonly LoggedRequest[]): Record<string,
   }
   return counts;
 }
+
+/** On a failure, CI's log is all there is: the boxes (whole status with `full`) and the gateway's last words. */
+export function reportFailure(mm: FakeMattermost, gatewayOutput: string | undefined, full = false): void {
+  const summary = boxes(mm).map((b) => ({
+    id: b.id,
+    at: `${b.channelId}/${b.rootId || "-"}`,
+    ...(full ? { status: b.status } : { session: b.status?.session, state: b.status?.state }),
+    deleted: b.deleted,
+  }));
+  console.error(`boxes: ${JSON.stringify(summary, null, 1)}`);
+  console.error(
+    `gateway output (last 60 lines):\n${gatewayOutput?.split("\n").slice(-60).join("\n") ?? "(none)"}`,
+  );
+}

@@ -70,6 +70,8 @@ export interface FakeModel {
   port: number;
   /** Every chat request received, in order. */
   readonly requests: ChatRequest[];
+  /** Every streamed answer, when its last frame was sent (epoch ms) and the tool calls it made. */
+  readonly answers: Array<{ at: number; callIds: string[] }>;
   close(): Promise<void>;
 }
 
@@ -230,6 +232,7 @@ export async function startFakeModel(options: FakeModelOptions): Promise<FakeMod
   const modelId = options.modelId ?? "fake-model";
   const delay = options.chunkDelayMs ?? 20;
   const requests: ChatRequest[] = [];
+  const answers: Array<{ at: number; callIds: string[] }> = [];
   let seq = 0;
   let callSeq = 0;
 
@@ -256,7 +259,12 @@ export async function startFakeModel(options: FakeModelOptions): Promise<FakeMod
       return;
     }
     const id = `chatcmpl-fake-${++seq}`;
-    const frames = sseFrames(step, modelId, id, () => `call_${++callSeq}`);
+    const callIds: string[] = [];
+    const frames = sseFrames(step, modelId, id, () => {
+      const callId = `call_${++callSeq}`;
+      callIds.push(callId);
+      return callId;
+    });
     res.writeHead(200, {
       "content-type": "text/event-stream",
       "cache-control": "no-cache",
@@ -268,6 +276,7 @@ export async function startFakeModel(options: FakeModelOptions): Promise<FakeMod
       if (delay > 0) await sleep(delay);
     }
     res.end();
+    answers.push({ at: Date.now(), callIds });
   };
 
   const server = createServer((req, res) => {
@@ -282,6 +291,7 @@ export async function startFakeModel(options: FakeModelOptions): Promise<FakeMod
     baseUrl: `http://127.0.0.1:${port}/v1`,
     port,
     requests,
+    answers,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

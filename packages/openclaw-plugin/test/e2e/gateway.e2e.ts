@@ -8,7 +8,15 @@ import { join } from "node:path";
 import type { FakeChannel, FakePost, FakeUser } from "@live-status/fake-mattermost";
 import { assertServedAccordingToSpec } from "@live-status/fake-mattermost";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Box, boxes, boxViolations, boxWrites, liveBoxesIn, runningBoxes } from "./boxes.ts";
+import {
+  type Box,
+  boxes,
+  boxViolations,
+  boxWrites,
+  liveBoxesIn,
+  reportFailure,
+  runningBoxes,
+} from "./boxes.ts";
 import { type Gateway, type GatewayStartOptions, gatewayArgs, startGateway } from "./gateway.ts";
 import { currentHome, type GatewayHome, prepareInstall, restorePristine } from "./install.ts";
 import { E2E_ROOT, PLUGIN_DIR } from "./paths.ts";
@@ -16,6 +24,9 @@ import { freshWorldFor, type RecordingRefs, rebindRecording, replayInto } from "
 import { BOT_USERNAME, sleep, startWorld, TOOLS_ANSWER, type World, waitFor } from "./world.ts";
 
 const SLOW_MS = 10_000;
+// A restart alone may wait up to the gateway's ready timeout (120 s; seen 53 s on a loaded 2-core
+// machine), so scenarios with one get more than the suite's 120 s per test.
+const RESTART_TEST_MS = 300_000;
 const FIXTURE = join(PLUGIN_DIR, "test", "fixtures", "recorded", "gateway-session.jsonl");
 
 let world: World;
@@ -40,20 +51,8 @@ beforeAll(async () => {
   gateway = await startOn(home);
 });
 
-// On a failure, CI's log is all there is: show the boxes and what the gateway said last.
 afterEach((context) => {
-  if (context.task.result?.state !== "fail" || !world) return;
-  const summary = boxes(world.mm).map((b) => ({
-    id: b.id,
-    at: `${b.channelId}/${b.rootId || "-"}`,
-    session: b.status?.session,
-    state: b.status?.state,
-    deleted: b.deleted,
-  }));
-  console.error(`boxes: ${JSON.stringify(summary, null, 1)}`);
-  console.error(
-    `gateway output (last 60 lines):\n${gateway?.output().split("\n").slice(-60).join("\n") ?? "(none)"}`,
-  );
+  if (context.task.result?.state === "fail" && world) reportFailure(world.mm, gateway?.output());
 });
 
 afterAll(async () => {
@@ -282,7 +281,9 @@ describe("Live Status on the real gateway", () => {
     }
   });
 
-  it("e1: a gateway stopped mid-run and restarted leaves the box completed or interrupted, with no orphan or duplicate", async () => {
+  it("e1: a gateway stopped mid-run and restarted leaves the box completed or interrupted, with no orphan or duplicate", {
+    timeout: RESTART_TEST_MS,
+  }, async () => {
     const ops = mm().addChannel("O", "ops", [world.alice.id]);
     const asked = world.say(ops, world.alice, `@${BOT_USERNAME} [slow] take your time`);
     await waitFor(
@@ -313,7 +314,9 @@ describe("Live Status on the real gateway", () => {
     expect(runningBoxes(mm())).toEqual([]);
   });
 
-  it("e2: a gateway killed mid-run (SIGKILL) and restarted ends the box interrupted or completed, with no orphan or duplicate", async () => {
+  it("e2: a gateway killed mid-run (SIGKILL) and restarted ends the box interrupted or completed, with no orphan or duplicate", {
+    timeout: RESTART_TEST_MS,
+  }, async () => {
     const ops = mm().channelByName("ops");
     if (!ops) throw new Error("scenario e1 did not create ops");
     const asked = world.say(ops, world.alice, `@${BOT_USERNAME} [slow] once more please`);

@@ -3,7 +3,7 @@
  * appeared (a post or edit by the bot in that conversation), which API calls the turn cost, and
  * every visible version of the bot's posts, so the comparison can quote what users saw.
  */
-import { LIVE_STATUS_POST_TYPE } from "@live-status/contract";
+import { LIVE_STATUS_POST_TYPE, LIVE_STATUS_PROPS_KEY, type LiveStatusV1 } from "@live-status/contract";
 import type { FakeMattermost, FakePost, LoggedRequest } from "@live-status/fake-mattermost";
 import { requestKinds } from "./boxes.ts";
 
@@ -16,6 +16,8 @@ export interface VisibleWrite {
   /** `custom_live_status` for our box, "" for OpenClaw's own posts. */
   type: string;
   message: string;
+  /** For a box write: the tool calls its props show, with when each started (epoch ms, gateway clock). */
+  tools?: Array<{ callId: string; startedAt: number }>;
 }
 
 export interface TurnMeasure {
@@ -74,7 +76,19 @@ export function measureTurn(mm: FakeMattermost, userPost: FakePost, until: numbe
     }
     if (!post || !kind || !inConversation(post, channelId, rootId)) continue;
     if (post.type === LIVE_STATUS_POST_TYPE) boxRequests.push(r);
-    writes.push({ t: r.at - from, kind, postId: post.id, type: post.type, message: post.message });
+    const write: VisibleWrite = {
+      t: r.at - from,
+      kind,
+      postId: post.id,
+      type: post.type,
+      message: post.message,
+    };
+    if (post.type === LIVE_STATUS_POST_TYPE && kind !== "delete") {
+      const body = (kind === "create" ? r.responseBody : r.body) as { props?: Record<string, unknown> };
+      const status = body?.props?.[LIVE_STATUS_PROPS_KEY] as LiveStatusV1 | undefined;
+      write.tools = (status?.tools ?? []).map((x) => ({ callId: x.callId, startedAt: x.startedAt }));
+    }
+    writes.push(write);
   }
   const firstBox = writes.find((w) => w.type === LIVE_STATUS_POST_TYPE);
   const finalPosts = mm

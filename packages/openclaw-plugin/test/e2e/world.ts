@@ -17,16 +17,28 @@ export const BOT_USERNAME = "livebot";
 export interface ScriptOptions {
   /** Model latency of each step of the `[tools]` turn (three steps). Default 600 ms. */
   stepDelayMs?: number;
+  /** Model latency of each step of the `[many]` turn (seven steps). Default 1300 ms. */
+  manyStepDelayMs?: number;
   /** How long the `[slow]` turn's final answer is held back. Default 20 s. */
   slowMs?: number;
+  /** More marker rules, tried before the built-in ones (see {@link scriptByMarker}). */
+  rules?: ReadonlyArray<[marker: string, plan: ModelStep[]]>;
 }
 
 /** The text the `[tools]` turn ends with. */
 export const TOOLS_ANSWER = "Done: the notes say hello and echo printed hi.";
 
+/** The text the `[many]` turn ends with. */
+export const MANY_ANSWER = "Done: all twelve checks printed their step.";
+
+/** Model steps of the `[many]` turn that call tools, and the calls each makes. */
+export const MANY_STEPS = 6;
+export const MANY_CALLS_PER_STEP = 2;
+
 /**
  * What the fake model does, chosen by a marker in the user's message:
  * - `[tools]`: reasoning + "Let me check." + `read NOTES.md`, then `exec echo hi`, then the answer;
+ * - `[many]`: six steps of "Step k." + two `exec echo` calls each, then the answer (12 tools, ~10 s);
  * - `[slow]`: `read NOTES.md`, then an answer held back `slowMs` (a run to interrupt);
  * - OpenClaw's heartbeat prompt ("Follow the heartbeat monitor …"): `read NOTES.md`, then `NO_REPLY`;
  * - anything else: "Noted.".
@@ -44,13 +56,31 @@ export function e2eScript(o: ScriptOptions = {}) {
     { kind: "tools", calls: [{ name: "exec", arguments: { command: "echo hi" } }], delayMs: d },
     { kind: "text", text: TOOLS_ANSWER, delayMs: d },
   ];
+  const manyDelay = o.manyStepDelayMs ?? 1_300;
+  const many: ModelStep[] = [
+    ...Array.from(
+      { length: MANY_STEPS },
+      (_, k): ModelStep => ({
+        kind: "tools",
+        text: `Step ${k + 1}: checking.`,
+        calls: Array.from({ length: MANY_CALLS_PER_STEP }, (_, c) => ({
+          name: "exec",
+          arguments: { command: `echo step-${k + 1}-${c + 1}` },
+        })),
+        delayMs: manyDelay,
+      }),
+    ),
+    { kind: "text", text: MANY_ANSWER, delayMs: manyDelay },
+  ];
   const slow: ModelStep[] = [
     { kind: "tools", calls: [{ name: "read", arguments: { path: "NOTES.md" } }] },
     { kind: "text", text: "Finally done.", delayMs: o.slowMs ?? 20_000 },
   ];
   return scriptByMarker(
     [
+      ...(o.rules ?? []),
       ["[tools]", tools],
+      ["[many]", many],
       ["[slow]", slow],
       // OpenClaw's heartbeat prompt: one tool call, then the "nothing to say" answer.
       [

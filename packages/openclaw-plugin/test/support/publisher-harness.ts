@@ -6,13 +6,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type FakeMattermost, startFakeMattermost } from "@live-status/fake-mattermost";
-import { createMattermostClient, type MattermostClient } from "../../src/adapters/mattermost/client.ts";
-import {
-  BoxPublisher,
-  type BoxPublisherOptions,
-  type Logger,
-  type RenderedPost,
-} from "../../src/runtime/box-publisher.ts";
+import { createMattermostClient } from "../../src/adapters/mattermost/client.ts";
+import type { Logger } from "../../src/ports/logger.ts";
+import type { MattermostClient, PostContent } from "../../src/ports/mattermost.ts";
+import { BoxPublisher, type BoxPublisherOptions } from "../../src/runtime/box-publisher.ts";
 import { ManualClock } from "../../src/runtime/clock.ts";
 import { RateBudget } from "../../src/runtime/rate-budget.ts";
 
@@ -123,7 +120,7 @@ export async function startWire(): Promise<Wire> {
 }
 
 /** A box rendering numbered `n`; equal numbers render equal posts. */
-export function render(n: number, state = "running"): RenderedPost {
+export function render(n: number, state = "running"): PostContent {
   return {
     type: "custom_live_status",
     message: `${state} · step ${n}`,

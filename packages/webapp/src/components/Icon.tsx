@@ -50,6 +50,8 @@ function shape(name: IconName): React.ReactElement {
           <rect x="9.5" y="3" width="3" height="10" rx="1" />
         </g>
       );
+    case "pending":
+      return <circle cx="8" cy="8" r="5.5" {...line} strokeWidth={1.5} />;
     default:
       return name satisfies never;
   }

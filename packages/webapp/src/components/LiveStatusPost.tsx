@@ -1,4 +1,7 @@
 import * as React from "react";
+import { type PostLike, planView } from "../controls.ts";
+import type { ControlHost } from "../host.ts";
+import { readLiveStatus } from "../read-live-status.ts";
 import { themeVars, toneColor } from "../theme.ts";
 import {
   DEFAULT_MAX_TOOLS,
@@ -8,15 +11,27 @@ import {
   toViewState,
   type UnreadableView,
 } from "../view-state.ts";
+import { Controls, PlanList } from "./Controls.tsx";
 import { Icon } from "./Icon.tsx";
 import { ensureStyles } from "./styles.ts";
+import { useControls } from "./use-controls.ts";
 
 /** What Mattermost passes to a post type component (see `registerPostTypeComponent`). */
 export interface LiveStatusPostProps {
-  post: { id?: string; message?: string; props?: unknown };
+  post: PostLike & { message?: string };
   theme?: unknown;
   isRHS?: boolean;
   compactDisplay?: boolean;
+  /** The page's store and API; without it the box draws no buttons. */
+  host?: ControlHost;
+}
+
+/** The post type component bound to the page's store and API, so its box can draw buttons. */
+export function createLiveStatusPost(host: ControlHost): React.ComponentType<LiveStatusPostProps> {
+  // biome-ignore lint/correctness/noComponentHookFactories: made once, when the plugin registers.
+  return function BoundLiveStatusPost(props: LiveStatusPostProps): React.ReactElement {
+    return <LiveStatusPost {...props} host={host} />;
+  };
 }
 
 /** Tool calls shown in the right-hand sidebar or compact mode before the rest collapse. */
@@ -34,12 +49,17 @@ export function LiveStatusPost({
   theme,
   isRHS,
   compactDisplay,
+  host,
 }: LiveStatusPostProps): React.ReactElement {
   const compact = Boolean(isRHS || compactDisplay);
   const [now, setNow] = React.useState(() => Date.now());
   const [expanded, setExpanded] = React.useState(false);
   const view = toViewState(post.props, now, { maxTools: compact ? COMPACT_MAX_TOOLS : DEFAULT_MAX_TOOLS });
   const ticking = view.kind === "status" && view.ticking;
+  const read = readLiveStatus(post.props);
+  const status = read.ok ? read.status : null;
+  const controls = useControls(host, post, status);
+  const plan = status ? planView(status) : undefined;
 
   React.useLayoutEffect(() => ensureStyles(document), []);
   React.useEffect(() => {
@@ -61,6 +81,12 @@ export function LiveStatusPost({
       aria-label={`Live status: ${view.agent}, ${view.stateLabel}`}
     >
       <Header view={view} />
+      {plan || controls.view.approve || controls.view.stop ? (
+        <div className="ls-body">
+          {plan ? <PlanList plan={plan} /> : null}
+          <Controls view={controls.view} onPress={controls.onPress} />
+        </div>
+      ) : null}
       <Body view={view} expanded={expanded} onToggle={() => setExpanded((e) => !e)} />
     </section>
   );

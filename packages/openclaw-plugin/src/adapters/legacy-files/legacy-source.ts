@@ -7,31 +7,24 @@
  * every decision is made on what a stat and a read show, never on the event itself.
  * See docs/design/legacy-source.md.
  */
-import { watch as fsWatch } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { LiveEvent } from "../../core/events.ts";
-import { routeFromSessionKey } from "../../core/routing.ts";
-import type { Logger } from "../../runtime/box-publisher.ts";
-import type { Clock } from "../../runtime/clock.ts";
+import { describeError } from "../../core/guards.ts";
+import type { Clock } from "../../ports/clock.ts";
+import type { Logger } from "../../ports/logger.ts";
 import type { IoCounters, TailOptions } from "./file-tail.ts";
-import { DEFAULT_TAIL_OPTIONS, FileTail } from "./file-tail.ts";
+import { DEFAULT_TAIL_OPTIONS } from "./file-tail.ts";
 import type { LockPolicy, PidState } from "./lock-file.ts";
 import { DEFAULT_LOCK_POLICY } from "./lock-file.ts";
-import type { LockMemo } from "./lock-probe.ts";
-import { lookLock, probePid } from "./lock-probe.ts";
+import { probePid } from "./lock-probe.ts";
+import { chooseByFile } from "./session-files.ts";
+import { type FollowerContext, SessionFollower, WARN_EVERY_MS } from "./session-follower.ts";
 import type { IndexEntry } from "./session-index.ts";
 import { parseSessionIndex } from "./session-index.ts";
-import { mapTranscriptLine } from "./transcript-line.ts";
-import type { TurnConfig, TurnContext, TurnState, TurnStep } from "./turn-tracker.ts";
-import { DEFAULT_TURN_CONFIG, initialTurn, onClock, onLine, onLock } from "./turn-tracker.ts";
-
-/** Starts watching `dir`; calls `onChange` with the changed entry's name (null: unknown). */
-export type WatchFn = (
-  dir: string,
-  onChange: (filename: string | null) => void,
-  onError: (error: Error) => void,
-) => { close(): void };
+import type { TurnConfig } from "./turn-tracker.ts";
+import { DEFAULT_TURN_CONFIG } from "./turn-tracker.ts";
+import { defaultWatch, hintTarget, type WatchFn } from "./watch-hints.ts";
 
 export interface LegacySourceOptions {
   /** The OpenClaw state directory: the one holding `agents/`. */
@@ -79,22 +72,6 @@ export interface SessionView {
   live: boolean;
 }
 
-interface SessionWatch {
-  key: string;
-  entry: IndexEntry;
-  file: string;
-  tail: FileTail;
-  turn: TurnState;
-  /** Time of the newest line taken in; when the file is read again, only newer lines count. */
-  watermark: number;
-  lastGrowthAt: number;
-  lock: LockMemo | null;
-  lockMayActivate: boolean;
-  /** False for the shared main session unless its last route is trusted (see `mainSessionLastRoute`). */
-  routable: boolean;
-  warned: Map<string, number>;
-}
-
 interface AgentWatch {
   id: string;
   dir: string;
@@ -103,7 +80,7 @@ interface AgentWatch {
   indexSig: string | null;
   /** mtime of the last index that parsed; null before the first. */
   indexGoodMtime: number | null;
-  sessions: Map<string, SessionWatch>;
+  sessions: Map<string, SessionFollower>;
   /** Transcript basename → the session following it. */
   byFile: Map<string, string>;
   watcher: { close(): void } | null;
@@ -113,14 +90,9 @@ interface AgentWatch {
   dirty: Set<string>;
 }
 
-/** The same warning for the same session at most this often. */
-const WARN_EVERY_MS = 60_000;
-
 export class LegacySource {
   readonly #o: LegacySourceOptions;
-  readonly #turnConfig: TurnConfig;
-  readonly #lockPolicy: LockPolicy;
-  readonly #tailOptions: TailOptions;
+  readonly #followers: FollowerContext;
   readonly #agents = new Map<string, AgentWatch>();
   readonly #counters: SourceCounters = {
     stats: 0,
@@ -141,9 +113,17 @@ export class LegacySource {
 
   constructor(o: LegacySourceOptions) {
     this.#o = o;
-    this.#turnConfig = { ...DEFAULT_TURN_CONFIG, ...o.turn };
-    this.#lockPolicy = { ...DEFAULT_LOCK_POLICY, ...o.lock };
-    this.#tailOptions = { ...DEFAULT_TAIL_OPTIONS, ...o.tail };
+    this.#followers = {
+      clock: o.clock,
+      log: o.log,
+      emit: o.emit,
+      counters: this.#counters,
+      turnConfig: { ...DEFAULT_TURN_CONFIG, ...o.turn },
+      lockPolicy: { ...DEFAULT_LOCK_POLICY, ...o.lock },
+      tailOptions: { ...DEFAULT_TAIL_OPTIONS, ...o.tail },
+      probePid: (o.checkPid ?? true) ? (o.pidProbe ?? probePid) : null,
+      mainSessionLastRoute: o.mainSessionLastRoute === true,
+    };
   }
 
   /** Discovers agents and sessions and positions every idle session at the end of its history. */
@@ -169,7 +149,7 @@ export class LegacySource {
       if (kind === "full") await this.#discoverAgents();
       for (const agent of this.#agents.values()) await this.#passAgent(agent, kind === "full");
     } catch (error) {
-      this.#o.log.error("legacy source pass failed", { error: describe(error) });
+      this.#o.log.error("legacy source pass failed", { error: describeError(error) });
     }
   }
 
@@ -178,17 +158,12 @@ export class LegacySource {
     this.#counters.hints++;
     const agent = this.#agents.get(agentId);
     if (!agent) return;
-    if (filename === null) {
+    const target = hintTarget(filename, agent.byFile);
+    if (target.look === "everything") {
       agent.dirtyAll = true;
       agent.dirtyIndex = true;
-    } else if (filename === "sessions.json" || filename.startsWith("sessions.json.")) {
-      agent.dirtyIndex = true;
-    } else {
-      const match = /^(.+?\.jsonl)(?:\.|$)/.exec(filename);
-      const key = match?.[1] !== undefined ? agent.byFile.get(match[1]) : undefined;
-      if (key !== undefined) agent.dirty.add(key);
-      else if (match) agent.dirtyIndex = true; // a transcript we do not follow yet: a new session?
-    }
+    } else if (target.look === "index") agent.dirtyIndex = true;
+    else if (target.look === "session") agent.dirty.add(target.key);
     this.#wake?.();
   }
 
@@ -226,8 +201,8 @@ export class LegacySource {
         agent: a.id,
         key: s.key,
         file: s.file,
-        offset: s.tail.offset,
-        live: s.turn.live,
+        offset: s.offset,
+        live: s.live,
       })),
     );
   }
@@ -266,7 +241,7 @@ export class LegacySource {
       this.#counters.readdirs++;
       names = await readdir(root);
     } catch (error) {
-      this.#warnOnce(null, "agents", `cannot list ${root}`, { error: describe(error) });
+      this.#warnOnce("agents", `cannot list ${root}`, { error: describeError(error) });
       return;
     }
     for (const id of names) {
@@ -303,7 +278,7 @@ export class LegacySource {
     agent.dirty.clear();
     for (const key of keys) {
       const s = agent.sessions.get(key);
-      if (s) await this.#passSession(s, all ? locks : null);
+      if (s) await s.pass(all ? locks : null);
     }
   }
 
@@ -325,7 +300,7 @@ export class LegacySource {
         agent.dir,
         (name) => this.hint(agent.id, name),
         (error) => {
-          this.#o.log.warn("fs.watch failed; polling only", { dir: agent.dir, error: describe(error) });
+          this.#o.log.warn("fs.watch failed; polling only", { dir: agent.dir, error: describeError(error) });
           agent.watcher?.close();
           agent.watcher = null;
           agent.watchFailed = true;
@@ -335,7 +310,10 @@ export class LegacySource {
       // Usually the directory does not exist yet: try again on the next full pass.
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
         agent.watchFailed = true;
-        this.#o.log.warn("fs.watch unavailable; polling only", { dir: agent.dir, error: describe(error) });
+        this.#o.log.warn("fs.watch unavailable; polling only", {
+          dir: agent.dir,
+          error: describeError(error),
+        });
       }
     }
   }
@@ -347,9 +325,9 @@ export class LegacySource {
       st = await stat(agent.indexPath);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-        this.#warnOnce(null, `index:${agent.id}`, "cannot stat sessions.json", {
+        this.#warnOnce(`index:${agent.id}`, "cannot stat sessions.json", {
           path: agent.indexPath,
-          error: describe(error),
+          error: describeError(error),
         });
       }
       if (this.#starting && agent.indexGoodMtime === null) agent.indexGoodMtime = this.#startedAt;
@@ -361,9 +339,9 @@ export class LegacySource {
     try {
       text = await readFile(agent.indexPath, "utf8");
     } catch (error) {
-      this.#warnOnce(null, `index:${agent.id}`, "cannot read sessions.json", {
+      this.#warnOnce(`index:${agent.id}`, "cannot read sessions.json", {
         path: agent.indexPath,
-        error: describe(error),
+        error: describeError(error),
       });
       return;
     }
@@ -417,222 +395,29 @@ export class LegacySource {
           // `/new`, `/reset` or a rollover: a new transcript. Its lines newer than ours are new.
           this.#o.log.info("session moved to a new transcript", { session: key, file: basename(file) });
           if (agent.byFile.get(basename(known.file)) === key) agent.byFile.delete(basename(known.file));
-          known.file = file;
-          known.tail = new FileTail(file, this.#counters, this.#tailOptions);
-          // Another file: its lines stamped in the very millisecond of our newest line are new too.
-          known.watermark -= 1;
-          known.lock = null;
+          known.moveTo(file);
           agent.byFile.set(basename(file), key);
           agent.dirty.add(key);
         }
         continue;
       }
-      const s: SessionWatch = {
-        key,
-        entry,
-        file,
-        tail: new FileTail(file, this.#counters, this.#tailOptions),
-        turn: initialTurn(this.#o.clock.now()),
-        // A session first seen after start is new since the last good index (or since we started).
-        watermark: previousGood !== null ? Math.floor(previousGood) - 1 : this.#startedAt,
-        lastGrowthAt: this.#o.clock.now(),
-        lock: null,
-        lockMayActivate: routeFromSessionKey(key).ok,
-        routable: this.#o.mainSessionLastRoute === true || !isCollapsed(key),
-        warned: new Map(),
-      };
+      // A session first seen after start is new since the last good index (or since we started).
+      const since = previousGood !== null ? Math.floor(previousGood) - 1 : this.#startedAt;
+      const s = new SessionFollower(this.#followers, key, entry, file, since);
       agent.sessions.set(key, s);
       agent.byFile.set(basename(file), key);
       if (!this.#starting) agent.dirty.add(key);
-      else if (await this.#positionAtStart(s, locks)) agent.dirty.add(key);
+      else if (await s.positionAtStart(locks)) agent.dirty.add(key);
     }
   }
 
-  /**
-   * At start, history is history: the tail starts at the file's end. A session whose fresh lock
-   * says a turn is running resumes from that turn's lines (those written since the lock was taken).
-   */
-  async #positionAtStart(s: SessionWatch, locks: Set<string> | null): Promise<boolean> {
-    try {
-      const st = await s.tail.startAtEnd();
-      s.watermark = st ? Math.floor(st.mtimeMs) : Number.NEGATIVE_INFINITY;
-      if (locks !== null && !locks.has(`${basename(s.file)}.lock`)) return false;
-      const { view, memo } = await this.#lookLock(s);
-      s.lock = memo;
-      s.turn = initialTurn(this.#o.clock.now(), view.present ? view.id : null);
-      const since = memo?.payload?.createdAtMs ?? memo?.mtimeMs;
-      if (!view.present || view.verdict.state !== "fresh" || !st || since === undefined) return false;
-      s.watermark = since - 1;
-      s.tail.rescanNext();
-      this.#o.log.info("session busy at start: resuming its current turn", { session: s.key });
-      return true;
-    } catch (error) {
-      this.#warnOnce(s, "position", "cannot position on transcript", {
-        file: s.file,
-        error: describe(error),
-      });
-      return false;
-    }
-  }
-
-  async #passSession(s: SessionWatch, lockNames: Set<string> | null): Promise<void> {
+  #warnOnce(kind: string, msg: string, fields: Record<string, unknown>): void {
     const now = this.#o.clock.now();
-    const ctx = this.#context(s, now);
-    try {
-      const read = await s.tail.read();
-      if (read.change === "missing")
-        this.#o.log.info("transcript is gone", { session: s.key, file: basename(s.file) });
-      else if (read.change === "replaced" || read.change === "discontinuous") {
-        this.#o.log.info(`transcript ${read.change}: reading its tail again`, {
-          session: s.key,
-          file: basename(s.file),
-        });
-      }
-      if (read.oversized > 0) {
-        this.#warnOnce(s, "oversized", "transcript lines too long to read; skipped", {
-          file: basename(s.file),
-          lines: read.oversized,
-        });
-      }
-      if (read.lines.length > 0 || read.change === "appended") s.lastGrowthAt = now;
-      let invalid = 0;
-      let firstReason = "";
-      const seen = s.watermark;
-      for (const text of read.lines) {
-        this.#counters.linesParsed++;
-        const line = mapTranscriptLine(text, s.key, now);
-        if (line.kind === "invalid") {
-          invalid++;
-          firstReason ||= line.reason ?? "";
-        }
-        const ts = line.ts;
-        // Read again (replaced, rewritten, new to us): only lines newer than what we took in count.
-        if (read.rescan && (ts === undefined || ts <= seen)) continue;
-        const fresh = ts === undefined || ts >= s.watermark;
-        // Never capped by our clock: a line stamped ahead only makes us stricter, which is safe.
-        if (ts !== undefined) s.watermark = Math.max(s.watermark, ts);
-        this.#apply(s, onLine(s.turn, line, fresh, ctx));
-      }
-      if (invalid > 0) {
-        this.#warnOnce(s, "invalid", "unreadable transcript lines; skipped", {
-          file: basename(s.file),
-          lines: invalid,
-          reason: firstReason,
-        });
-      }
-    } catch (error) {
-      this.#warnOnce(s, "read", "cannot read transcript", { file: s.file, error: describe(error) });
-    }
-    try {
-      const absent = lockNames !== null && !lockNames.has(`${basename(s.file)}.lock`);
-      const { view, memo } = absent
-        ? { view: { present: false as const }, memo: null }
-        : await this.#lookLock(s);
-      s.lock = memo;
-      this.#apply(s, onLock(s.turn, view, ctx));
-    } catch (error) {
-      this.#warnOnce(s, "lock", "cannot look at the session lock", { file: s.file, error: describe(error) });
-    }
-    this.#apply(s, onClock(s.turn, ctx));
-  }
-
-  #lookLock(s: SessionWatch) {
-    const now = this.#o.clock.now();
-    const checkPid = this.#o.checkPid ?? true;
-    return lookLock({
-      path: `${s.file}.lock`,
-      memo: s.lock,
-      now,
-      quietForMs: now - s.lastGrowthAt,
-      policy: this.#lockPolicy,
-      probePid: checkPid ? (this.#o.pidProbe ?? probePid) : null,
-      io: this.#counters,
-    });
-  }
-
-  #context(s: SessionWatch, now: number): TurnContext {
-    return {
-      session: s.key,
-      now,
-      route: s.routable ? s.entry.route : null,
-      lockMayActivate: s.lockMayActivate,
-      config: this.#turnConfig,
-    };
-  }
-
-  #apply(s: SessionWatch, step: TurnStep): void {
-    s.turn = step.state;
-    for (const event of step.events) {
-      this.#counters.events++;
-      try {
-        this.#o.emit(event);
-      } catch (error) {
-        this.#o.log.error("event consumer failed", {
-          session: s.key,
-          type: event.type,
-          error: describe(error),
-        });
-      }
-    }
-  }
-
-  #warnOnce(s: SessionWatch | null, kind: string, msg: string, fields: Record<string, unknown>): void {
-    const now = this.#o.clock.now();
-    const memo = s?.warned ?? this.#globalWarned;
-    const last = memo.get(kind);
+    const last = this.#globalWarned.get(kind);
     if (last !== undefined && now - last < WARN_EVERY_MS) return;
-    memo.set(kind, now);
-    this.#o.log.warn(msg, s ? { session: s.key, ...fields } : fields);
+    this.#globalWarned.set(kind, now);
+    this.#o.log.warn(msg, fields);
   }
 
   readonly #globalWarned = new Map<string, number>();
-}
-
-/**
- * One session per transcript file. Older stores can hold two keys for one session (`main` and
- * `agent:main:main`); following both would give one turn two boxes. `agent:` keys win, then the
- * most recently updated.
- */
-function chooseByFile(entries: IndexEntry[], dir: string): Map<string, { entry: IndexEntry; file: string }> {
-  const byFile = new Map<string, IndexEntry>();
-  for (const entry of entries) {
-    const file = transcriptPath(dir, entry);
-    const other = byFile.get(file);
-    if (!other || better(entry, other)) byFile.set(file, entry);
-  }
-  return new Map([...byFile].map(([file, entry]) => [entry.key, { entry, file }]));
-}
-
-function better(a: IndexEntry, b: IndexEntry): boolean {
-  const aAgent = a.key.startsWith("agent:");
-  const bAgent = b.key.startsWith("agent:");
-  if (aAgent !== bAgent) return aAgent;
-  return (a.updatedAt ?? 0) > (b.updatedAt ?? 0);
-}
-
-/**
- * Legacy transcripts always live in the sessions directory. A stored absolute path may come from
- * another mount (OpenClaw in a container), so only its file name is used.
- */
-export function transcriptPath(dir: string, entry: IndexEntry): string {
-  return join(dir, entry.sessionFile ? basename(entry.sessionFile) : `${entry.sessionId}.jsonl`);
-}
-
-const defaultWatch: WatchFn = (dir, onChange, onError) => {
-  const watcher = fsWatch(dir, { persistent: false }, (_event, filename) => onChange(filename ?? null));
-  watcher.on("error", onError);
-  return watcher;
-};
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code ? `${code}: ${error.message}` : error.message;
-  }
-  return String(error);
-}
-
-function isCollapsed(key: string): boolean {
-  const route = routeFromSessionKey(key);
-  return !route.ok && route.reason === "collapsed";
 }

@@ -4,6 +4,7 @@
  * caller keeps the last good index); a single bad entry is skipped with its key and reason.
  */
 import type { RouteEvent } from "../../core/events.ts";
+import { isRecord } from "../../core/guards.ts";
 import { routeFromDelivery } from "../../core/routing.ts";
 import { parseJson } from "./json-text.ts";
 
@@ -82,8 +83,4 @@ export function routeOfEntry(entry: Record<string, unknown>): RouteFields | null
 
 function nonBlank(v: unknown): string | undefined {
   return typeof v === "string" && v.trim() !== "" ? v : undefined;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -10,6 +10,7 @@
  * model_change, custom…) are housekeeping.
  */
 import type { LiveEvent, RunOutcome, TriggerKind } from "../../core/events.ts";
+import { isRecord } from "../../core/guards.ts";
 import { jsonProblem } from "./json-text.ts";
 
 export type LineKind = "session" | "user" | "assistant" | "tool_result" | "other" | "invalid";
@@ -173,8 +174,4 @@ function count(v: unknown): number | undefined {
 
 function nonBlank(v: unknown): string | undefined {
   return typeof v === "string" && v.trim() !== "" ? v : undefined;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startWire, type Wire } from "../../../test/support/publisher-harness.ts";
+import { MattermostApiError, MattermostNetworkError } from "../../ports/mattermost-errors.ts";
 import { createMattermostClient } from "./client.ts";
-import { MattermostApiError, MattermostNetworkError } from "./errors.ts";
 
 let wire: Wire;
 let channelId: string;

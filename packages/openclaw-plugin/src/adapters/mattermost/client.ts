@@ -1,73 +1,15 @@
-import { type Clock, systemClock } from "../../runtime/clock.ts";
-import type { RequestContext } from "../../runtime/rate-budget.ts";
+import type { Clock } from "../../ports/clock.ts";
+import type {
+  MattermostChannel,
+  MattermostClient,
+  MattermostPost,
+  MattermostUser,
+  RequestContext,
+} from "../../ports/mattermost.ts";
+import { MattermostApiError, MattermostNetworkError } from "../../ports/mattermost-errors.ts";
+import { systemClock } from "../../runtime/clock.ts";
 import { RateBudget } from "../../runtime/rate-budget.ts";
-import { apiErrorFromResponse, MattermostApiError, MattermostNetworkError } from "./errors.ts";
-
-/** The fields of a Mattermost post we read. */
-export interface MattermostPost {
-  id: string;
-  channel_id: string;
-  root_id: string;
-  user_id: string;
-  message: string;
-  type: string;
-  props: Record<string, unknown>;
-  create_at: number;
-  update_at: number;
-  delete_at: number;
-  pending_post_id?: string;
-}
-
-export interface MattermostUser {
-  id: string;
-  username: string;
-  update_at?: number;
-}
-
-export interface MattermostChannel {
-  id: string;
-  /** `O` public, `P` private, `D` direct, `G` group. */
-  type: string;
-  name: string;
-  display_name: string;
-  team_id: string;
-  delete_at?: number;
-}
-
-export interface CreatePostInput {
-  channel_id: string;
-  root_id?: string;
-  message: string;
-  /** `""` or `custom_…`. */
-  type: string;
-  props: Record<string, unknown>;
-  /** Makes a repeated create idempotent for ~30 s (the server answers with the post it already made). */
-  pending_post_id: string;
-}
-
-export interface PatchPostInput {
-  /** The full message: the server replaces it. */
-  message: string;
-  /** The full props: the server replaces them, it does not merge. */
-  props: Record<string, unknown>;
-}
-
-/** Mattermost REST v4, one method per call the status box needs. */
-export interface MattermostClient {
-  getMe(): Promise<MattermostUser>;
-  /** `silent` asks the server not to notify (`?silent=true`); see {@link createMattermostClient}. */
-  createPost(
-    input: CreatePostInput,
-    options?: { silent?: boolean; request?: RequestContext },
-  ): Promise<MattermostPost>;
-  /** `request` tells the rate budget how urgent the write is (see RateBudget). */
-  patchPost(postId: string, patch: PatchPostInput, request?: RequestContext): Promise<MattermostPost>;
-  deletePost(postId: string, request?: RequestContext): Promise<void>;
-  getPost(postId: string): Promise<MattermostPost>;
-  /** The DM channel between two users (`POST /channels/direct`, 201 whether new or not). */
-  createDirectChannel(userA: string, userB: string): Promise<MattermostChannel>;
-  getChannel(channelId: string): Promise<MattermostChannel>;
-}
+import { apiErrorFromResponse } from "./errors.ts";
 
 export interface MattermostClientOptions {
   baseUrl: string;

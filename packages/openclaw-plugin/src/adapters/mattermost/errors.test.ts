@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { apiErrorFromResponse, MattermostNetworkError, parseRetryAfter } from "./errors.ts";
+import { MattermostNetworkError } from "../../ports/mattermost-errors.ts";
+import { apiErrorFromResponse, parseRetryAfter } from "./errors.ts";
 
 const where = { method: "PUT", path: "/api/v4/posts/p1/patch", nowMs: 0 };
 

@@ -4,9 +4,9 @@
  * request budget) on its first box, not at start, and again after a failed attempt.
  */
 import type { MattermostAccount } from "../../config/mattermost-account.ts";
+import type { MattermostClient } from "../../ports/mattermost.ts";
 import type { AccountClient } from "../../runtime/runtime.ts";
 import type { ConnectResult } from "../../runtime/service.ts";
-import type { MattermostClient } from "../mattermost/client.ts";
 
 type Connected = Extract<ConnectResult, { ok: true }>;
 

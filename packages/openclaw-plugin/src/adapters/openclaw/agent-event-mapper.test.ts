@@ -7,7 +7,6 @@ import {
   type OcHookCall,
   OpenClawCorrelator,
   type Skip,
-  threadRootOf,
   triggerKind,
 } from "./agent-event-mapper.ts";
 
@@ -413,13 +412,5 @@ describe("triggerKind", () => {
     ["user", "announce:v1:agent:main:subagent:u:r", "agent:main:main", "subagent"],
   ] as const)("maps trigger %s (run %s, session %s) to %s", (trigger, runId, session, kind) => {
     expect(triggerKind(trigger, runId, session)).toBe(kind);
-  });
-});
-
-describe("threadRootOf", () => {
-  it("reads the root post id of a thread session key and nothing else", () => {
-    expect(threadRootOf(`${CHANNEL_SESSION}:thread:root1`)).toBe("root1");
-    expect(threadRootOf(CHANNEL_SESSION)).toBeUndefined();
-    expect(threadRootOf("agent:main:main")).toBeUndefined();
   });
 });

@@ -5,6 +5,8 @@
  * captured sequences this is tested against are in test/fixtures/openclaw/.
  */
 import type { LiveEvent, RouteEvent, RunOutcome, SubagentEndEvent, TriggerKind } from "../../core/events.ts";
+import { isSubagentKey, threadRootOf } from "../../core/session-key.ts";
+import { approvalEvent, lifecycleApprovalEvent, planEvent } from "./control-events.ts";
 
 /** The agent-event subscription payload (`AgentEventPayload`), narrowed to what we read. */
 export interface OcAgentEvent {
@@ -151,10 +153,22 @@ interface Child {
 }
 
 const empty = (): MapResult => ({ events: [], skipped: [] });
+const one = (event: LiveEvent | undefined): MapResult => (event ? { events: [event], skipped: [] } : empty());
 const MAX_PENDING_PER_SESSION = 20;
 
-/** Streams we turn into events; all others (run_status, item, plan, command_output, …) are ignored. */
-const MAPPED_STREAMS = new Set(["lifecycle", "tool", "assistant", "thinking", "usage"]);
+/** Streams we turn into events (and subscribe to); all others (run_status, item, command_output, …) are ignored. */
+export const AGENT_EVENT_STREAMS: readonly string[] = [
+  "lifecycle",
+  "tool",
+  "assistant",
+  "thinking",
+  "usage",
+  "approval",
+  "plan",
+];
+const MAPPED_STREAMS: ReadonlySet<string> = new Set(AGENT_EVENT_STREAMS);
+/** Lifecycle phases that neither start nor end a run but show what it waits for. */
+const APPROVAL_PHASES = new Set(["waiting-approval", "approval-resolved"]);
 
 /**
  * Correlates OpenClaw signals into normalized events. Lifecycle start opens a run (recording
@@ -188,7 +202,8 @@ export class OpenClawCorrelator {
     if (!MAPPED_STREAMS.has(e.stream)) return empty();
     const phase = typeof e.data.phase === "string" ? e.data.phase : undefined;
     if (e.stream === "lifecycle" && phase === "start") return this.#start(e);
-    if (e.stream === "lifecycle" && phase !== "end" && phase !== "error") return empty();
+    const waitPhase = e.stream === "lifecycle" && phase !== undefined && APPROVAL_PHASES.has(phase);
+    if (e.stream === "lifecycle" && phase !== "end" && phase !== "error" && !waitPhase) return empty();
     if (e.stream === "tool" && phase !== "start" && phase !== "result") return empty();
 
     const run = this.#runs.get(e.runId);
@@ -199,7 +214,11 @@ export class OpenClawCorrelator {
     const base = { v: 1 as const, ts: e.ts, session: run.session, runId: e.runId };
     switch (e.stream) {
       case "lifecycle":
-        return this.#end(e, base);
+        return waitPhase ? one(lifecycleApprovalEvent(e.data, base)) : this.#end(e, base);
+      case "approval":
+        return one(approvalEvent(e.data, base));
+      case "plan":
+        return one(planEvent(e.data, base));
       case "tool":
         return { events: [toolEvent(e.data, base)], skipped: [] };
       case "assistant": {
@@ -407,7 +426,7 @@ export function triggerKind(
   runId: string,
   sessionKey: string,
 ): TriggerKind | undefined {
-  if (isSubagentSession(sessionKey) || runId.startsWith("announce:")) return "subagent";
+  if (isSubagentKey(sessionKey) || runId.startsWith("announce:")) return "subagent";
   switch (trigger) {
     case undefined:
       return undefined;
@@ -421,17 +440,6 @@ export function triggerKind(
     default:
       return "other";
   }
-}
-
-/** `agent:<a>:subagent:<uuid>` (also nested sub-agent keys). */
-export function isSubagentSession(sessionKey: string): boolean {
-  return sessionKey.includes(":subagent:");
-}
-
-/** The `<rootPostId>` of a `…:thread:<rootPostId>` session key. */
-export function threadRootOf(sessionKey: string): string | undefined {
-  const i = sessionKey.lastIndexOf(":thread:");
-  return i >= 0 ? sessionKey.slice(i + ":thread:".length) || undefined : undefined;
 }
 
 type RouteFields = Pick<RouteEvent, "channelId" | "rootId" | "dmUserId" | "account">;

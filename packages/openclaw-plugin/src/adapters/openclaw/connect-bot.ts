@@ -4,11 +4,11 @@
  * 5xx, slow) is worth retrying. Reasons name the server, never the token.
  */
 import type { MattermostAccount } from "../../config/mattermost-account.ts";
-import type { Clock } from "../../runtime/clock.ts";
+import type { Clock } from "../../ports/clock.ts";
+import { MattermostApiError } from "../../ports/mattermost-errors.ts";
 import { RateBudget } from "../../runtime/rate-budget.ts";
 import type { ConnectResult } from "../../runtime/service.ts";
 import { createMattermostClient } from "../mattermost/client.ts";
-import { MattermostApiError } from "../mattermost/errors.ts";
 
 export interface ConnectOptions {
   clock: Clock;
@@ -37,7 +37,13 @@ export async function connectBot(account: MattermostAccount, o: ConnectOptions):
         throw new Error(`no answer within ${timeoutMs} ms`);
       }),
     ]);
-    return { ok: true, client, botUserId: me.id };
+    return {
+      ok: true,
+      client,
+      botUserId: me.id,
+      botUsername: me.username,
+      backlogMs: () => budget.backlogMs(),
+    };
   } catch (error) {
     if (error instanceof MattermostApiError && (error.status === 401 || error.status === 403))
       return {

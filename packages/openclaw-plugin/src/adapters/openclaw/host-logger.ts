@@ -4,8 +4,8 @@
  * the redactor so a token can never reach the gateway log.
  */
 import type { PluginLogger } from "openclaw/plugin-sdk/plugin-entry";
-import { redactText } from "../../core/redact.ts";
-import type { Logger } from "../../runtime/box-publisher.ts";
+import { redactText } from "../../core/redaction/index.ts";
+import type { Logger } from "../../ports/logger.ts";
 
 function format(msg: string, fields?: Record<string, unknown>): string {
   const extra = Object.entries(fields ?? {})

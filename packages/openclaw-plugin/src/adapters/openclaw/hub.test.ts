@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { LiveEvent } from "../../core/events.ts";
-import type { Logger } from "../../runtime/box-publisher.ts";
+import type { Logger } from "../../ports/logger.ts";
 import { ManualClock } from "../../runtime/clock.ts";
 import type { OcAgentEvent } from "./agent-event-mapper.ts";
 import { forgetProcessHub, OpenClawHub, processHub } from "./hub.ts";

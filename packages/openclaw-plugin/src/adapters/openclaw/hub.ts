@@ -7,8 +7,8 @@
  * throws back into the gateway.
  */
 import type { LiveEvent } from "../../core/events.ts";
-import type { Logger } from "../../runtime/box-publisher.ts";
-import type { Clock } from "../../runtime/clock.ts";
+import type { Clock } from "../../ports/clock.ts";
+import type { Logger } from "../../ports/logger.ts";
 import type { OcAgentEvent, OcHookCall } from "./agent-event-mapper.ts";
 import { OpenClawCorrelator } from "./agent-event-mapper.ts";
 

@@ -17,8 +17,9 @@ import {
 import type { MattermostAccount } from "../../config/mattermost-account.ts";
 import { resolveMattermostAccount } from "../../config/mattermost-account.ts";
 import { parseSettings } from "../../config/settings.ts";
-import type { Logger } from "../../runtime/box-publisher.ts";
-import type { Clock } from "../../runtime/clock.ts";
+import { describeError, isRecord } from "../../core/guards.ts";
+import type { Clock } from "../../ports/clock.ts";
+import type { Logger } from "../../ports/logger.ts";
 import type { LineSink } from "../../runtime/event-recorder.ts";
 import type { Ledger } from "../../runtime/ledger.ts";
 import type { ConnectResult, ServiceDeps, ServiceIdentity } from "../../runtime/service.ts";
@@ -65,7 +66,7 @@ export function registerLiveStatus(api: HostApi, deps: PluginDeps): void {
     registerHooks(api, hub, log);
     if (full) api.registerService(liveStatusService(api, hub, deps));
   } catch (error) {
-    log.error("registration failed; the gateway is unaffected", { error: describe(error) });
+    log.error("registration failed; the gateway is unaffected", { error: describeError(error) });
   }
 }
 
@@ -80,7 +81,7 @@ export function liveStatusService(api: HostApi, hub: OpenClawHub, deps: PluginDe
         await service?.stop("restarting");
         service = await startService(api, ctx, hub, deps, log);
       } catch (error) {
-        log.error("could not start; the gateway is unaffected", { error: describe(error) });
+        log.error("could not start; the gateway is unaffected", { error: describeError(error) });
       }
     },
     async stop() {
@@ -89,7 +90,7 @@ export function liveStatusService(api: HostApi, hub: OpenClawHub, deps: PluginDe
       try {
         await running?.stop("gateway stopping");
       } catch (error) {
-        log.error("could not stop cleanly", { error: describe(error) });
+        log.error("could not stop cleanly", { error: describeError(error) });
       }
     },
   };
@@ -114,7 +115,7 @@ async function startService(
   const config: unknown = ctx.config ?? api.config;
   for (const finding of startupFindings(config, settings.mattermost))
     if (finding.status !== "ok") log.warn(findingMessage(finding));
-  const channels = isObject(config) ? config.channels : undefined;
+  const channels = isRecord(config) ? config.channels : undefined;
   const account = resolveMattermostAccount(channels, settings.mattermost, deps.env);
   if (!account.ok) {
     log.error(`${account.error}. Live Status stays off`);
@@ -179,14 +180,6 @@ async function warnAboutServer(
     for (const finding of serverFactFindings(account, result.facts))
       if (finding.status !== "ok") log.warn(findingMessage(finding));
   } catch (error) {
-    log.warn("could not check the Mattermost server", { error: describe(error) });
+    log.warn("could not check the Mattermost server", { error: describeError(error) });
   }
-}
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === "object" && x !== null && !Array.isArray(x);
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

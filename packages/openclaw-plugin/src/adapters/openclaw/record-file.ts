@@ -5,7 +5,7 @@
  */
 import { createWriteStream, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Logger } from "../../runtime/box-publisher.ts";
+import type { Logger } from "../../ports/logger.ts";
 import type { LineSink } from "../../runtime/event-recorder.ts";
 
 /** Opens (creating parent directories) `path` for appending. Throws if the directory cannot be made. */

@@ -6,7 +6,10 @@
  * and never throw. `message_sending` and `reply_payload_sending` are never registered: any plugin
  * doing so switches off Mattermost's own preview drafts.
  */
-import type { Logger } from "../../runtime/box-publisher.ts";
+
+import { describeError } from "../../core/guards.ts";
+import type { Logger } from "../../ports/logger.ts";
+import { AGENT_EVENT_STREAMS } from "./agent-event-mapper.ts";
 import type { AgentEventSubscription, HostApi } from "./host-api.ts";
 import type { OpenClawHub } from "./hub.ts";
 
@@ -19,9 +22,6 @@ export const LIVE_STATUS_HOOKS = [
   "subagent_ended",
 ] as const;
 
-/** Streams the correlator maps; the host can skip the rest. */
-export const AGENT_EVENT_STREAMS = ["lifecycle", "tool", "assistant", "thinking", "usage"];
-
 export type FeedKind = "subscription" | "flat-subscription" | "listener" | "listener-shared" | "none";
 
 /**
@@ -33,7 +33,8 @@ export function subscribeAgentEvents(api: HostApi, hub: OpenClawHub, log: Logger
   const subscription: AgentEventSubscription = {
     id: "live-status",
     description: "Live Status: run lifecycle and progress for the Mattermost status boxes",
-    streams: AGENT_EVENT_STREAMS,
+    // The host can skip every stream the correlator does not map.
+    streams: [...AGENT_EVENT_STREAMS],
     handle: (event) => {
       hub.agentEvent(event);
     },
@@ -58,7 +59,7 @@ export function subscribeAgentEvents(api: HostApi, hub: OpenClawHub, log: Logger
       return "listener";
     }
   } catch (error) {
-    log.error("cannot subscribe to agent events; no boxes will be shown", { error: describe(error) });
+    log.error("cannot subscribe to agent events; no boxes will be shown", { error: describeError(error) });
     return "none";
   }
   log.error("this OpenClaw offers no agent-event feed; no boxes will be shown");
@@ -108,11 +109,7 @@ export function registerHooks(api: HostApi, hub: OpenClawHub, log: Logger): void
     try {
       register();
     } catch (error) {
-      log.warn(`cannot register the ${name} hook`, { error: describe(error) });
+      log.warn(`cannot register the ${name} hook`, { error: describeError(error) });
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Conversation } from "../../core/conversation.ts";
-import { slotKey } from "../../core/conversation.ts";
+import { slotKey } from "../../core/keys.ts";
 import type { BoxRecord, Lease, Ledger, SlotRecord } from "../../runtime/ledger.ts";
 import { InvalidRecordError, type LedgerError, StaleWriteError } from "../../runtime/ledger.ts";
 import { MemoryLedger } from "./memory-ledger.ts";

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Conversation } from "../../core/conversation.ts";
-import { slotKey } from "../../core/conversation.ts";
+import { slotKey } from "../../core/keys.ts";
 import type { BoxRecord, Ledger, SlotRecord } from "../../runtime/ledger.ts";
-import { BOX_STATES, LedgerError } from "../../runtime/ledger.ts";
+import { BOX_RECORD_STATES, LedgerError } from "../../runtime/ledger.ts";
 import { MemoryLedger } from "./memory-ledger.ts";
 import { SqliteLedger } from "./sqlite-ledger.ts";
 
@@ -27,7 +27,7 @@ const boxArb = fc.record({
   session: fc.constantFrom("s1", "s2"),
   generation: fc.nat(3),
   postId: fc.option(fc.constantFrom("p1", "p2"), { nil: undefined }),
-  state: fc.constantFrom(...BOX_STATES),
+  state: fc.constantFrom(...BOX_RECORD_STATES),
   version: fc.nat(4),
 });
 
@@ -76,7 +76,7 @@ const opArb = fc.oneof(
   fc.record({ owner, at: fc.nat(30) }).map((r) => (l: Ledger) => l.renewLease(r.owner, r.at)),
   owner.map((o) => (l: Ledger) => l.releaseLease(o)),
   fc
-    .subarray([...BOX_STATES])
+    .subarray([...BOX_RECORD_STATES])
     .map(
       (states) => (l: Ledger) =>
         l.listBoxes({ slot: slotKey("s1", conversations[0] as Conversation), states }),

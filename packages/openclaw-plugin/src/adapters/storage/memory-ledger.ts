@@ -5,7 +5,7 @@
  */
 import type {
   BoxRecord,
-  BoxState,
+  BoxRecordState,
   Lease,
   LeaseResult,
   Ledger,
@@ -73,7 +73,7 @@ export class MemoryLedger implements Ledger {
     putBoxRow(this.#live().#boxes, row);
   }
 
-  listBoxes(filter: { slot?: string; states?: BoxState[] } = {}): BoxRecord[] {
+  listBoxes(filter: { slot?: string; states?: BoxRecordState[] } = {}): BoxRecord[] {
     const out: BoxRecord[] = [];
     for (const row of this.#live().#boxes.values()) {
       if (filter.slot !== undefined && row.slot !== filter.slot) continue;

@@ -134,7 +134,7 @@ export function migrate(
       }
       db.exec("COMMIT");
     } catch (err) {
-      db.exec("ROLLBACK");
+      if (db.isTransaction) db.exec("ROLLBACK");
       if (err instanceof LedgerOpenError) throw err;
       throw new LedgerOpenError(
         "migration_failed",

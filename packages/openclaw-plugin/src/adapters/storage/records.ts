@@ -5,9 +5,10 @@
  * trip of `snapshot`, dropped unknown keys, identical validation).
  */
 import type { Conversation } from "../../core/conversation.ts";
-import { slotKey } from "../../core/conversation.ts";
-import type { BoxRecord, BoxState, Lease, LedgerProblem, SlotRecord } from "../../runtime/ledger.ts";
-import { BOX_STATES, InvalidRecordError } from "../../runtime/ledger.ts";
+import { isRecord } from "../../core/guards.ts";
+import { slotKey } from "../../core/keys.ts";
+import type { BoxRecord, BoxRecordState, Lease, LedgerProblem, SlotRecord } from "../../runtime/ledger.ts";
+import { BOX_RECORD_STATES, InvalidRecordError } from "../../runtime/ledger.ts";
 
 /** Rows are type aliases (not interfaces) so they bind directly as named SQL parameters. */
 export type SlotRow = {
@@ -52,12 +53,11 @@ const isText = (v: unknown): v is string => typeof v === "string" && v.length > 
 // Counts and epoch-ms times: SQLite STRICT INTEGER columns refuse fractions, so refuse them here too.
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isOptText = (v: unknown): boolean => v === undefined || isText(v);
-const isObject = (v: unknown): v is Row => typeof v === "object" && v !== null && !Array.isArray(v);
-const isBoxState = (v: unknown): v is BoxState => (BOX_STATES as readonly unknown[]).includes(v);
+const isBoxState = (v: unknown): v is BoxRecordState => (BOX_RECORD_STATES as readonly unknown[]).includes(v);
 
 /** Rebuilds a conversation with only its known keys, or explains why it is not one. */
 function readConversation(v: unknown): Conversation | string {
-  if (!isObject(v)) return "conversation is not an object";
+  if (!isRecord(v)) return "conversation is not an object";
   if (!isOptText(v.rootId)) return "conversation.rootId is not a non-empty string";
   if (!isOptText(v.account)) return "conversation.account is not a non-empty string";
   const root = {
@@ -76,7 +76,7 @@ function readConversation(v: unknown): Conversation | string {
 }
 
 function readTransition(v: unknown): SlotRecord["lastTransition"] | string {
-  if (!isObject(v)) return "lastTransition is not an object";
+  if (!isRecord(v)) return "lastTransition is not an object";
   const { from, to, reason, at } = v;
   if (typeof from !== "string" || typeof to !== "string" || typeof reason !== "string") {
     return "lastTransition.from/to/reason must be strings";
@@ -153,7 +153,7 @@ function checkLease(v: Row): Lease | string {
 }
 
 function keyOf(v: unknown, field: string): string {
-  const key = isObject(v) ? v[field] : undefined;
+  const key = isRecord(v) ? v[field] : undefined;
   return typeof key === "string" ? key : "<unknown>";
 }
 
@@ -176,7 +176,7 @@ function toJson(value: unknown, key: string, field: string): string {
 /** Validates a slot record and flattens it into a row; throws InvalidRecordError. */
 export function encodeSlot(input: SlotRecord): SlotRow {
   const key = keyOf(input, "slot");
-  if (!isObject(input)) throw new InvalidRecordError(key, "not an object");
+  if (!isRecord(input)) throw new InvalidRecordError(key, "not an object");
   const rec = must(checkSlot(input), key);
   return {
     slot: rec.slot,
@@ -194,7 +194,7 @@ export function encodeSlot(input: SlotRecord): SlotRow {
 /** Validates a box record and flattens it into a row; throws InvalidRecordError. */
 export function encodeBox(input: BoxRecord): BoxRow {
   const key = keyOf(input, "boxId");
-  if (!isObject(input)) throw new InvalidRecordError(key, "not an object");
+  if (!isRecord(input)) throw new InvalidRecordError(key, "not an object");
   const rec = must(checkBox(input), key);
   return {
     box_id: rec.boxId,
@@ -213,7 +213,7 @@ export function encodeBox(input: BoxRecord): BoxRow {
 
 /** Validates a lease and flattens it into a row; throws InvalidRecordError. */
 export function encodeLease(input: Lease): LeaseRow {
-  if (!isObject(input)) throw new InvalidRecordError("lease", "not an object");
+  if (!isRecord(input)) throw new InvalidRecordError("lease", "not an object");
   const lease = must(checkLease(input), "lease");
   return {
     owner: lease.owner,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { slotKey } from "../../core/conversation.ts";
+import { slotKey } from "../../core/keys.ts";
 import type { LedgerProblem } from "../../runtime/ledger.ts";
 import { LedgerOpenError } from "../../runtime/ledger.ts";
 import { LATEST_SCHEMA_VERSION } from "./migrations.ts";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Conversation } from "../../core/conversation.ts";
-import { slotKey } from "../../core/conversation.ts";
+import { slotKey } from "../../core/keys.ts";
 import type { BoxRecord, Lease, SlotRecord } from "../../runtime/ledger.ts";
 import { StaleWriteError } from "../../runtime/ledger.ts";
 import { openLedger } from "./index.ts";

@@ -3,13 +3,13 @@
  * processes open the same file (the lease decides which one drives boxes); `busy_timeout` makes a
  * writer wait for another's lock instead of failing; every multi-row change is one transaction.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { StatementSync } from "node:sqlite";
 import { DatabaseSync } from "node:sqlite";
 import type {
   BoxRecord,
-  BoxState,
+  BoxRecordState,
   Lease,
   LeaseResult,
   Ledger,
@@ -31,12 +31,17 @@ import {
   encodeSlot,
   ProblemLog,
 } from "./records.ts";
+import { asStorageError, SQLITE_NOTADB } from "./storage-fault.ts";
 
 export interface SqliteLedgerOptions {
   /** How long a write waits for another connection's lock before failing. Default 5000 ms. */
   busyTimeoutMs?: number;
   /** Told once about each stored row that fails validation (the row is skipped). */
   onProblem?: (problem: LedgerProblem) => void;
+  /** Opens for reading only (for `status`): no journal change, no migration; writes fail. */
+  readOnly?: boolean;
+  /** Caps the file at this many pages: writes past it fail as a full disk would. */
+  maxPages?: number;
 }
 
 const SQL = {
@@ -71,14 +76,17 @@ const SQL = {
 type StatementName = keyof typeof SQL;
 
 /** Opens, checks, configures and migrates the file; every failure closes it and names it. */
-function openDatabase(file: string, busyTimeoutMs: number): DatabaseSync {
-  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+function openDatabase(file: string, o: SqliteLedgerOptions): DatabaseSync {
+  const readOnly = o.readOnly === true;
   let db: DatabaseSync | undefined;
   try {
+    if (file !== ":memory:" && !readOnly) mkdirSync(dirname(file), { recursive: true });
     // BigInts, so an out-of-range integer becomes a reported bad row instead of a throw mid-list.
-    db = new DatabaseSync(file, { timeout: busyTimeoutMs, readBigInts: true });
+    db = new DatabaseSync(file, { timeout: o.busyTimeoutMs ?? 5000, readBigInts: true, readOnly });
     // Read-only first: a non-SQLite file fails here, and a foreign database is refused untouched.
     inspectLedgerFile(db, file);
+    if (o.maxPages !== undefined) db.exec(`PRAGMA max_page_count = ${Math.floor(o.maxPages)}`);
+    if (readOnly) return db;
     db.exec("PRAGMA journal_mode = WAL");
     // FULL: a final state must survive power loss, and our writes are few and small.
     db.exec("PRAGMA synchronous = FULL");
@@ -87,12 +95,24 @@ function openDatabase(file: string, busyTimeoutMs: number): DatabaseSync {
   } catch (err) {
     if (db?.isOpen) db.close();
     if (err instanceof LedgerOpenError) throw err;
+    // A file that is no database, or a directory, is not a disk fault: it is the wrong path.
+    const storage = asStorageError(err, file);
+    if (storage !== err && !isWrongPath(err, file)) throw storage;
     throw new LedgerOpenError(
       "unreadable",
       file,
       `cannot open ledger ${file}: ${(err as Error).message}; move it aside to start a fresh ledger`,
       { cause: err },
     );
+  }
+}
+
+function isWrongPath(err: unknown, file: string): boolean {
+  if (((err as { errcode?: number }).errcode ?? 0) === SQLITE_NOTADB) return true;
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
   }
 }
 
@@ -106,7 +126,7 @@ export class SqliteLedger implements Ledger {
   constructor(file: string, options: SqliteLedgerOptions = {}) {
     this.file = file;
     this.#problems = new ProblemLog(options.onProblem);
-    this.#db = openDatabase(file, options.busyTimeoutMs ?? 5000);
+    this.#db = openDatabase(file, options);
   }
 
   /** The journal mode in force: "wal" for a file on a filesystem that supports it. */
@@ -139,7 +159,7 @@ export class SqliteLedger implements Ledger {
     this.#putBoxRow(encodeBox(rec));
   }
 
-  listBoxes(filter: { slot?: string; states?: BoxState[] } = {}): BoxRecord[] {
+  listBoxes(filter: { slot?: string; states?: BoxRecordState[] } = {}): BoxRecord[] {
     const rows = this.#stmt("listBoxes").all({
       slot: filter.slot ?? null,
       states: filter.states ? JSON.stringify(filter.states) : null,
@@ -222,7 +242,8 @@ export class SqliteLedger implements Ledger {
       this.#db.exec("COMMIT");
       return result;
     } catch (err) {
-      this.#db.exec("ROLLBACK");
+      // SQLite has already rolled back after some faults (a full disk): keep the original error.
+      if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
       throw err;
     }
   }

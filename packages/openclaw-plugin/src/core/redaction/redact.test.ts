@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isSecretKey, REDACTED, redactText, redactValue } from "./redact.ts";
+import { isSecretKey, REDACTED, redactText, redactValue } from "./index.ts";
 
 // Fake credentials assembled at runtime so no scanner mistakes this file for a leak.
 const openai = `sk-${"proj-"}${"A1b2C3d4E5f6G7h8I9j0K1l2"}`;
@@ -85,6 +85,17 @@ describe("redactText leaves ordinary text alone", () => {
     ["an email address", "write to alice@example.com"],
     ["a UUID", "agent:main:subagent:123e4567-e89b-12d3-a456-426614174000"],
     ["an empty string", ""],
+    ["a package-lock integrity hash", `"integrity": "sha512-${"Zm9vYmFy".repeat(10)}Tk9Qcw=="`],
+    ["a git commit id", "HEAD is now at 2a62d23c9f8e7d6c5b4a39281706f5e4d3c2b1a0 fix"],
+    ["a mysql port flag", "mysql -h db -P 3306 -u app --protocol=tcp"],
+    ["an ssh port flag", "ssh -p 2222 deploy@web1"],
+    ["a registry login without a password", "docker login ghcr.io -u bob --password-stdin"],
+    ["an echo into an ordinary pipe", "echo hello world | wc -w"],
+    ["a heredoc into a file", "cat <<EOF > notes.txt\nsome notes\nEOF"],
+    ["an ordinary config set", "npm config set registry https://registry.npmjs.org/"],
+    ["a connection string without secrets", "Server=db;Database=app;Trusted_Connection=True;"],
+    ["a session cookie flag name", "chrome --disable-features=SameSiteByDefaultCookies"],
+    ["prose about keys and passwords", "The key idea: rotate passwords often, and keep tokens short-lived."],
   ])("keeps %s", (_name, input) => {
     expect(redactText(input)).toBe(input);
   });
