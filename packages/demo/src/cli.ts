@@ -53,6 +53,7 @@ export async function runDemoCli(argv: string[], io: CliIo): Promise<number> {
       ...(args.scenePath !== undefined && { scenePath: args.scenePath }),
       verbose: args.verbose,
       log: line,
+      replayHint: !args.once,
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

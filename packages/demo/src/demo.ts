@@ -34,6 +34,8 @@ export interface DemoOptions {
   verbose?: boolean;
   /** Terminal lines. */
   log?: (line: string) => void;
+  /** Ends a finished play's line with the "Play again" hint (default true; false with --once, whose page goes away). */
+  replayHint?: boolean;
 }
 
 /** A post as the web view gets it. */
@@ -76,6 +78,35 @@ export interface Demo {
 }
 
 const WATCH_MS = 150;
+/** An open page polls every 400 ms: a second without a poll means no page is waiting for the end. */
+const PAGE_POLL_GAP_MS = 1_000;
+
+/** Counts the page's state requests, so stopping can wait until an open page has seen the end. */
+class PagePolls {
+  private lastAt = 0;
+  private waiters = new Set<() => void>();
+
+  served(): void {
+    this.lastAt = Date.now();
+    for (const w of [...this.waiters]) w();
+  }
+
+  /** Resolves after `count` more polls, or when none comes for `gapMs`; at once when no page polled lately. */
+  async next(count: number, gapMs: number): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      if (Date.now() - this.lastAt > gapMs) return;
+      let polled: () => void = () => {};
+      const next = new Promise<void>((ok) => {
+        polled = ok;
+      });
+      this.waiters.add(polled);
+      const timer = setTimeout(polled, gapMs);
+      await next;
+      clearTimeout(timer);
+      this.waiters.delete(polled);
+    }
+  }
+}
 
 function viewPost(p: FakePost): ViewPost {
   const { id, channel_id, root_id, user_id, message, type, props, create_at, edit_at } = p;
@@ -169,6 +200,7 @@ export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
       upstream: new URL(fake.url),
       state: () => {
         pageSeen();
+        pagePolls.served();
         return state();
       },
       playAgain: () =>
@@ -201,7 +233,7 @@ export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
             log(
               `\n■ Scene played in ${Math.round((Date.now() - started) / 1000)} s${
                 result.failedTurns > 0 ? `, ${result.failedTurns} turn(s) failed` : ""
-              }. Use "Play again" in the page to replay it.`,
+              }.${o.replayHint === false ? "" : ' Use "Play again" in the page to replay it.'}`,
             );
           return result;
         },
@@ -228,6 +260,7 @@ export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
     cleanups.push(() => clearTimeout(firstPlay));
 
     let stopped: Promise<void> | undefined;
+    const pagePolls = new PagePolls();
     return {
       url: web.url,
       fake,
@@ -247,6 +280,9 @@ export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
           clearInterval(watcher);
           stopping.abort();
           if (playing) await current.catch(() => undefined);
+          watch();
+          // An open page gets the final boxes (interrupted, not running) before the server goes.
+          await pagePolls.next(2, PAGE_POLL_GAP_MS);
           await cleanup();
         })();
         return stopped;

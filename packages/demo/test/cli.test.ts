@@ -49,6 +49,9 @@ describe("npm run demo", () => {
     expect(out).toContain("▶ Turn 4/4 · bob DMs the bot");
     expect(out).toContain("✂ old box removed from a thread in ~town-square");
     expect(out.match(/◼ box finalized: done/g)).toHaveLength(4);
+    // The page goes away with --once: nothing to press "Play again" in.
+    expect(out).toMatch(/■ Scene played in \d+ s\.\n/);
+    expect(out).not.toContain("Play again");
     expect(run.err()).toBe("");
   }, 40_000);
 

@@ -65,6 +65,13 @@ export const SESSION_EXPIRED: ApiError = {
   message: "Invalid or expired session, please login again.",
 };
 
+/** `GET /plugins/webapp` (and other plugin routes) with PluginSettings.Enable off. */
+export const PLUGINS_DISABLED: ApiError = {
+  status: 501,
+  id: "app.plugin.disabled.app_error",
+  message: "Plugins have been disabled. Please check your logs for details.",
+};
+
 export const NOT_FOUND_ROUTE: ApiError = {
   status: 404,
   id: "api.context.404.app_error",

@@ -134,6 +134,30 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     },
   },
   {
+    id: "webapp-plugins",
+    why: "GET /plugins/webapp (GetWebappPlugins in upstream plugins.yaml, a fragment not copied here): no permission needed, 200 an array of PluginManifestWebapp, 501 when plugins are disabled",
+    apply(spec) {
+      spec.paths["/api/v4/plugins/webapp"] ??= {
+        get: {
+          responses: {
+            "200": {
+              description: "the active webapp plugins",
+              content: {
+                "application/json": {
+                  schema: { type: "array", items: { $ref: "#/components/schemas/PluginManifestWebapp" } },
+                },
+              },
+            },
+            "400": { $ref: "#/components/responses/BadRequest" },
+            "401": { $ref: "#/components/responses/Unauthorized" },
+            "403": { $ref: "#/components/responses/Forbidden" },
+            "501": { $ref: "#/components/responses/NotImplemented" },
+          },
+        },
+      };
+    },
+  },
+  {
     id: "timezone-strings",
     why: 'User.timezone is a model.StringMap: useAutomaticTimezone is the string "true"/"false", not a boolean',
     apply(spec) {

@@ -3,6 +3,7 @@ import {
   invalidBodyParam,
   invalidParam,
   invalidUrlParam,
+  PLUGINS_DISABLED,
   permissionError,
   USER_NOT_FOUND,
 } from "./app-error.ts";
@@ -111,6 +112,20 @@ function getChannel(ctx: RouteContext): RouteResult {
   return channel.ok ? { status: 200, json: ctx.state.channelJson(channel.value) } : answer(channel);
 }
 
+/** Any signed-in user may list the active webapp plugins (the web client loads them from it). */
+function getWebappPlugins(ctx: RouteContext): RouteResult {
+  const plugins = ctx.state.webappPlugins;
+  if (plugins === "disabled") return { status: PLUGINS_DISABLED.status, error: PLUGINS_DISABLED };
+  return {
+    status: 200,
+    json: plugins.map((p) => ({
+      id: p.id,
+      version: p.version,
+      webapp: { bundle_path: `/static/plugins/${p.id}/${p.id}_bundle.js` },
+    })),
+  };
+}
+
 /** The v4 routes the fake serves; everything else under /api/v4 is a 404 as on the server. */
 export const ROUTES: Route[] = [
   { method: "GET", template: "/api/v4/users/{user_id}", handle: getUser },
@@ -159,6 +174,7 @@ export const ROUTES: Route[] = [
   },
   { method: "POST", template: "/api/v4/channels/direct", handle: createDirect },
   { method: "GET", template: "/api/v4/channels/{channel_id}", handle: getChannel },
+  { method: "GET", template: "/api/v4/plugins/webapp", handle: getWebappPlugins },
   {
     method: "GET",
     template: "/api/v4/channels/{channel_id}/posts",

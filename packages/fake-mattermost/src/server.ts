@@ -41,6 +41,7 @@ export async function startFakeMattermost(opts: FakeMattermostOptions = {}): Pro
   const state = new MattermostState(now, opts.maxPostSize ?? 16383);
   const bot = state.addUser(opts.botUsername ?? "live-status-bot", { token: opts.botToken, isBot: true });
   for (const username of opts.users ?? []) state.addUser(username);
+  if (opts.webappPlugins !== undefined) state.webappPlugins = structuredClone(opts.webappPlugins);
   for (const seed of opts.channels ?? []) {
     const ids = (seed.members ?? []).map((name) => {
       const user = state.userByName(name);
@@ -250,6 +251,9 @@ export async function startFakeMattermost(opts: FakeMattermostOptions = {}): Pro
       allowChannel: (id) => state.forbiddenChannels.delete(id),
       pending: () => script.pending(),
       clear: () => script.clear(),
+    },
+    setWebappPlugins: (plugins) => {
+      state.webappPlugins = structuredClone(plugins);
     },
     deletePostAsUser: (postId, byUserId) => {
       const post = state.postsById.get(postId);

@@ -57,6 +57,8 @@ export class MattermostState {
   readonly now: () => number;
   readonly maxPostSize: number;
   sink: EventSink = () => {};
+  /** Active webapp plugins (`GET /plugins/webapp`), or `disabled` when the server has plugins off. */
+  webappPlugins: Array<{ id: string; version: string }> | "disabled" = [];
   private channelCounter = 0;
 
   constructor(now: () => number, maxPostSize: number) {

@@ -121,6 +121,8 @@ export interface FakeMattermostOptions {
   deleteMissingPostStatus?: 403 | 404;
   /** Server version reported in the WebSocket `hello` and `X-Version-Id`. */
   serverVersion?: string;
+  /** Active webapp plugins listed by `GET /plugins/webapp`; `disabled`: plugins off (501). Default none. */
+  webappPlugins?: Array<{ id: string; version: string }> | "disabled";
   /** Port on 127.0.0.1; 0 (any free port) by default. A fixed one lets a test start the server late. */
   port?: number;
 }
@@ -173,6 +175,8 @@ export interface FakeMattermost {
   /** Cuts every WebSocket connection, as a server restart would. */
   disconnectWebSockets(): void;
   faults: FakeFaults;
+  /** What `GET /plugins/webapp` lists from now on, as an admin enabling or disabling plugins would. */
+  setWebappPlugins(plugins: Array<{ id: string; version: string }> | "disabled"): void;
   /** A person (an admin unless `byUserId` is given) deletes a post; replies go with a root. */
   deletePostAsUser(postId: string, byUserId?: string): void;
   /** A person writes (joining the channel if needed); broadcast as `posted`. */

@@ -147,6 +147,32 @@ describe("the entry's service", () => {
     ).toHaveLength(1);
   });
 
+  it("logs doctor's warnings once at start: OpenClaw's own preview and the webapp plugin missing", async () => {
+    const host = gateway();
+    await host.start(dir);
+    await vi.waitFor(() => expect(host.lines("warn").some((l) => l.includes("webapp"))).toBe(true), WAIT);
+    expect(host.lines("warn")).toEqual([
+      "[live-status] preview: channels.mattermost.streaming.mode is partial: people see a second, growing draft of the answer beside the box (OpenClaw's default preview). Fix: openclaw config set channels.mattermost.streaming.mode off",
+      `[live-status] webapp ${fake.url}: the Live Status webapp plugin is not active: clients show the box as a compact markdown summary. Fix: npm run build, then upload packages/webapp/dist/live-status-webapp.tar.gz in System Console → Plugins and enable it`,
+    ]);
+  });
+
+  it("logs no warning for an install doctor passes", async () => {
+    fake.setWebappPlugins([{ id: "live-status", version: "0.1.0" }]);
+    const config = openclawConfig();
+    const host = gateway(
+      {},
+      { ...config, channels: { mattermost: { ...config.channels?.mattermost, streaming: { mode: "off" } } } },
+    );
+    await host.start(dir);
+    await vi.waitFor(
+      () => expect(fake.requests().some((r) => r.path === "/api/v4/plugins/webapp")).toBe(true),
+      WAIT,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(host.lines("warn")).toEqual([]);
+  });
+
   it("records the events as a file that live-status replay accepts, with no secret in it", async () => {
     const secret = "sk-live-abcdefghijklmnopqrstuvwx";
     const host = gateway({ recordEvents: "recordings/events.jsonl" });

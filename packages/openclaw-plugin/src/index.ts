@@ -6,6 +6,7 @@
  */
 import { homedir, hostname } from "node:os";
 import { definePluginEntry } from "openclaw/plugin-sdk/plugin-entry";
+import { probeServer } from "./adapters/mattermost/server-probe.ts";
 import { connectBot } from "./adapters/openclaw/connect-bot.ts";
 import { PLUGIN_ID, registerLiveStatus } from "./adapters/openclaw/plugin.ts";
 import { isProcessAlive } from "./adapters/openclaw/process-alive.ts";
@@ -29,6 +30,7 @@ export default definePluginEntry({
       openLedger: (path) => openLedger(path),
       openRecordFile,
       isAlive: isProcessAlive,
+      probeServer: (account) => probeServer(account.baseUrl, account.botToken),
     });
   },
 });

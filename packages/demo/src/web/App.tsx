@@ -74,7 +74,9 @@ function Narration({
   return (
     <div className={finished ? "narration narration--done" : "narration"} role="status">
       <div className="narration__text">
-        {finished ? (
+        {play.phase === "stopped" ? (
+          <strong>The demo was stopped. Every box ended in its final state.</strong>
+        ) : finished ? (
           <strong>The scene has finished. Every box ended in its final state.</strong>
         ) : turn ? (
           <>

@@ -15,6 +15,15 @@ export function RemoteDialog({ onClose }: { onClose: () => void }): React.ReactE
   const [status, setStatus] = React.useState<RemoteStatus | null>(null);
   const running = status?.state === "running";
 
+  // Escape closes it, as any modal dialog.
+  React.useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") onClose();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [onClose]);
+
   React.useEffect(() => {
     let stop = false;
     const tick = async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -61,6 +62,24 @@ const livePosts = (channelId: string) =>
   fake.postsIn(channelId).filter((p) => p.type === "custom_live_status");
 
 describe("live-status replay", () => {
+  it("words its summary in the singular for one event and one session", async () => {
+    const channel = fake.addChannel("O", "town-square");
+    const file = join(dir, "one.jsonl");
+    const session = `agent:main:mattermost:channel:${channel.id}`;
+    await writeFile(
+      file,
+      serializeEvent(ev(session, 0, { type: "run_start", runId: "r1", trigger: { kind: "user" } })),
+    );
+    const out: string[] = [];
+    const code = await main(["replay", file, "--mattermost-url", fake.url, "--quiet"], {
+      stdout: (t) => out.push(t),
+      stderr: () => {},
+      env: { MATTERMOST_TOKEN: fake.botToken },
+    });
+    expect(code).toBe(0);
+    expect(out.join("")).toMatch(/^1 event, 1 session with boxes\n/);
+  });
+
   it("shows one turn as one box in its channel, finalized done, with secrets redacted", async () => {
     const channel = fake.addChannel("O", "town-square");
     const session = `agent:main:mattermost:channel:${channel.id}`;
@@ -192,6 +211,13 @@ describe("live-status command line", () => {
     const code = await main(argv, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: {} });
     return { code, stdout: out.join(""), stderr: err.join("") };
   };
+
+  it("prints its version, the one in package.json", async () => {
+    const { code, stdout } = await run("--version");
+    expect(code).toBe(0);
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+    expect(stdout).toBe(`live-status ${version}\n`);
+  });
 
   it("prints help and exits 0", async () => {
     const { code, stdout } = await run("replay", "--help");

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { parseEventStream } from "../core/event-parse.ts";
 import type { LiveEvent } from "../core/events.ts";
+import { plural } from "../core/text.ts";
 import { ManualClock, systemClock } from "../runtime/clock.ts";
 import { DEFAULT_CORE_CONFIG } from "../runtime/defaults.ts";
 import { finishPlay, playEvents } from "../runtime/event-player.ts";
@@ -230,7 +231,9 @@ function humanSummary(s: {
   };
   apiCalls: Record<string, number>;
 }): string {
-  const lines = [`${s.events} events, ${Object.keys(s.sessions).length} sessions with boxes`];
+  const lines = [
+    `${plural(s.events, "event")}, ${plural(Object.keys(s.sessions).length, "session")} with boxes`,
+  ];
   for (const [session, x] of Object.entries(s.sessions))
     lines.push(
       `  ${session}: ${x.boxesCreated} created, ${x.boxesRemoved} removed, final ${x.finalState ?? "-"}`,

@@ -19,8 +19,9 @@ export const WATCH_USAGE = `Usage: live-status watch [--openclaw-home DIR] [opti
 
 Follows a legacy OpenClaw state directory (up to v2026.7.1: sessions.json and <sessionId>.jsonl
 transcripts) and keeps one live status box per session in Mattermost. Runs until SIGINT or SIGTERM,
-then ends live boxes as interrupted and exits 0. Run the installed bin (not npx, which does not pass
-SIGTERM on) so the signal reaches this process: see docs/design/legacy-source.md.
+then ends live boxes as interrupted and exits 0. Run the installed bin (node_modules/.bin/live-status,
+not npx, which does not pass SIGTERM on): on an older Node it runs itself on Node 24 and passes
+signals on. See docs/design/legacy-source.md for a systemd unit.
 
 Options:
   --openclaw-home DIR    OpenClaw state directory, the one holding agents/

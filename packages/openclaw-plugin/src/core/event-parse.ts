@@ -168,6 +168,7 @@ function readEvent(raw: unknown): LiveEvent {
         channelId: f.optId("channelId"),
         rootId: f.optId("rootId"),
         dmUserId: f.optId("dmUserId"),
+        account: f.optString("account"),
       };
       if (route.channelId === undefined && route.dmUserId === undefined) {
         throw problem(

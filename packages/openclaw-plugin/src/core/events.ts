@@ -19,6 +19,8 @@ export interface RouteEvent extends EventBase {
   channelId?: string;
   rootId?: string;
   dmUserId?: string;
+  /** The Mattermost account (OpenClaw's `accountId`) the message came in on; absent: the default one. */
+  account?: string;
 }
 
 export type TriggerKind = "user" | "heartbeat" | "cron" | "memory" | "compaction" | "subagent" | "other";

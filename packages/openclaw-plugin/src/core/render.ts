@@ -14,7 +14,7 @@ import {
   type ToolState,
 } from "@live-status/contract";
 import { controlLines, type RenderContext } from "./render-controls.ts";
-import { clip, clipTail, codePointLength, oneLine } from "./text.ts";
+import { clip, clipTail, codePointLength, oneLine, plural } from "./text.ts";
 
 /** Mattermost's MaxPostSize in code points; a longer message is rejected, not cut. */
 export const MATTERMOST_MAX_MESSAGE = 16383;
@@ -226,10 +226,6 @@ function runDuration(s: LiveStatusV1, now: number | undefined): string | undefin
 function toolTotal(s: LiveStatusV1): number {
   const omitted = Number.isFinite(s.toolsOmitted) && s.toolsOmitted > 0 ? Math.floor(s.toolsOmitted) : 0;
   return (s.tools ?? []).length + omitted;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 function trimZero(s: string): string {

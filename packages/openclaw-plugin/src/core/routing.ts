@@ -120,7 +120,13 @@ export function routeFromEvent(e: {
   channelId?: string;
   rootId?: string;
   dmUserId?: string;
+  account?: string;
 }): Conversation | null {
+  const found = placeFromEvent(e);
+  return found && e.account !== undefined ? { ...found, account: e.account } : found;
+}
+
+function placeFromEvent(e: { channelId?: string; rootId?: string; dmUserId?: string }): Conversation | null {
   const rootId = e.rootId !== undefined && isPlausibleId(e.rootId) ? e.rootId : undefined;
   if (e.rootId !== undefined && rootId === undefined) return null;
   if (e.dmUserId !== undefined) {
@@ -162,6 +168,18 @@ export function routeFromDelivery(d: { to?: string; threadId?: string | number }
  * unscoped keys route only by an explicit route; sub-agent, other-channel and malformed keys never.
  */
 export function resolveRoute(
+  key: string,
+  explicit: Conversation | null,
+): { conversation: Conversation } | { conversation: null; reason: string } {
+  const route = resolvePlace(key, explicit);
+  // Wherever the box goes, it goes through the account the run's message came in on.
+  const account = explicit?.account;
+  return route.conversation && account !== undefined
+    ? { conversation: { ...route.conversation, account } }
+    : route;
+}
+
+function resolvePlace(
   key: string,
   explicit: Conversation | null,
 ): { conversation: Conversation } | { conversation: null; reason: string } {

@@ -152,3 +152,8 @@ export function streamingTail(
   // The window always drops something before it: say so, as clipTail does.
   return clipTail(`${ELLIPSIS}${oneLine(reshape(out.slice(same)))}`, max);
 }
+
+/** `1 tool`, `2 tools`: English plural by `s`, for the words this product uses. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}

@@ -32,11 +32,26 @@ import { LedgerStorageError } from "./ledger.ts";
 import { decideRetry } from "./retry-policy.ts";
 import { isSlotState } from "./slot-snapshot.ts";
 
+/** Another Mattermost account's client and bot (a multi-account gateway). */
+export interface AccountClient {
+  client: MattermostClient;
+  botUserId(): Promise<string>;
+}
+
 export interface RuntimeOptions {
   config: CoreConfig;
   ledger: Ledger;
+  /** The default account's client and bot: every box whose conversation names no account. */
   client: MattermostClient;
   botUserId: string;
+  /**
+   * The account a conversation names (`conversation.account`); undefined for an account this
+   * gateway does not have, whose boxes are then dropped rather than posted by the wrong bot.
+   * Without it, every box goes through `client`.
+   */
+  accountClient?: (account: string) => AccountClient | undefined;
+  /** The account id of `client`: conversations naming it use `client`. */
+  defaultAccount?: string;
   /** The bot's username, for the answer hints in a box's message. */
   botUsername?: string;
   clock: Clock;
@@ -366,8 +381,9 @@ export class LiveStatusRuntime {
     initial?: LiveStatusV1,
   ): Promise<BoxPublisher | null> {
     const generation = generationOf(boxId);
-    const target = await this.#reachConversation(conversation);
-    if (typeof target === "string") {
+    const client = this.#clientOrNull(conversation);
+    const target = client ? await this.#reachConversation(conversation) : "no such Mattermost account";
+    if (!client || typeof target === "string") {
       if (target === "abandoned") return null;
       this.#o.log.error("cannot reach the conversation of a box", { slot, error: target });
       this.#feedback(slot, { type: "box_gone", generation, reason: "conversation unreachable" });
@@ -399,7 +415,7 @@ export class LiveStatusRuntime {
       ...(owe && { outbox: [this.#entry(boxId, "create", initial)] }),
     });
     if (owe) this.#owed.set(boxId, "create");
-    const publisher = this.#publisher(boxId, slot, generation, target, pendingPostId);
+    const publisher = this.#publisher(client, boxId, slot, generation, target, pendingPostId);
     if (this.#stopping.signal.aborted) publisher.abandon();
     else if (initial) {
       const latest = this.#boxes.get(boxId);
@@ -440,6 +456,7 @@ export class LiveStatusRuntime {
   }
 
   #publisher(
+    client: MattermostClient,
     boxId: string,
     slot: string,
     generation: number,
@@ -450,7 +467,7 @@ export class LiveStatusRuntime {
   ) {
     if (postId !== undefined) this.#shown.add(boxId);
     return new BoxPublisher({
-      client: this.#o.client,
+      client,
       clock: this.#o.clock,
       retryClock: this.#retryClock,
       target,
@@ -565,7 +582,9 @@ export class LiveStatusRuntime {
     const slot = record?.slot ?? parseBoxKey(boxId)?.slot ?? boxId;
     const generation = generationOf(boxId);
     let ready: Promise<BoxPublisher | null>;
-    if (record && record.state !== "removed") {
+    const conversation = record ? this.#o.ledger.getSlot(record.slot)?.conversation : undefined;
+    const client = conversation ? this.#clientOrNull(conversation) : this.#o.client;
+    if (record && record.state !== "removed" && client) {
       const target = {
         channelId: record.channelId,
         ...(record.rootId !== undefined && { rootId: record.rootId }),
@@ -573,6 +592,7 @@ export class LiveStatusRuntime {
       const since = this.#o.ledger.getOutbox(boxId)?.since ?? 0;
       ready = Promise.resolve(
         this.#publisher(
+          client,
           boxId,
           slot,
           generation,
@@ -607,13 +627,37 @@ export class LiveStatusRuntime {
   async #target(c: Conversation): Promise<BoxTarget> {
     const root = c.rootId !== undefined ? { rootId: c.rootId } : {};
     if (c.kind === "channel") return { channelId: c.channelId, ...root };
-    let channel = this.#dmChannels.get(c.userId);
+    const key = `${c.account ?? ""}|${c.userId}`;
+    let channel = this.#dmChannels.get(key);
     if (!channel) {
-      channel = this.#o.client.createDirectChannel(this.#o.botUserId, c.userId).then((ch) => ch.id);
-      channel.catch(() => this.#dmChannels.delete(c.userId));
-      this.#dmChannels.set(c.userId, channel);
+      const io = this.#accountOf(c);
+      channel = io
+        .botUserId()
+        .then((bot) => io.client.createDirectChannel(bot, c.userId))
+        .then((ch) => ch.id);
+      channel.catch(() => this.#dmChannels.delete(key));
+      this.#dmChannels.set(key, channel);
     }
     return { channelId: await channel, ...root };
+  }
+
+  /** The account a conversation's box goes through; throws for an account this gateway lacks. */
+  #accountOf(c: Conversation): AccountClient {
+    const fallback = { client: this.#o.client, botUserId: async () => this.#o.botUserId };
+    if (c.account === undefined || c.account === this.#o.defaultAccount || !this.#o.accountClient)
+      return fallback;
+    const found = this.#o.accountClient(c.account);
+    if (!found) throw new Error(`no Mattermost account "${c.account}" (channels.mattermost.accounts)`);
+    return found;
+  }
+
+  #clientOrNull(c: Conversation): MattermostClient | null {
+    try {
+      return this.#accountOf(c).client;
+    } catch (error) {
+      this.#o.log.error("cannot write a box of an unknown account", { error: describeError(error) });
+      return null;
+    }
   }
 
   #feedback(slot: string, event: SlotEvent): void {

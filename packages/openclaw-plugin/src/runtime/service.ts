@@ -22,6 +22,7 @@ import type { LeaseIdentity, TakeLeaseResult } from "./lease.ts";
 import { HEARTBEAT_MS, LEASE_MS, takeLease } from "./lease.ts";
 import type { Ledger } from "./ledger.ts";
 import { LedgerStorageError } from "./ledger.ts";
+import type { RuntimeOptions } from "./runtime.ts";
 import { LiveStatusRuntime } from "./runtime.ts";
 import type { FilterRules } from "./session-filter.ts";
 import { isPassThrough, SessionFilter } from "./session-filter.ts";
@@ -94,6 +95,8 @@ export interface ServiceDeps {
   runtimeLog?: Logger;
   identity: ServiceIdentity;
   connect(ratePerSec: number): Promise<ConnectResult>;
+  /** The other Mattermost accounts of a multi-account gateway, by id (see RuntimeOptions). */
+  accountClient?: RuntimeOptions["accountClient"];
   openLedger(path: string): Ledger;
   openRecordSink?(path: string): LineSink;
   /**
@@ -320,6 +323,10 @@ export class LiveStatusService {
       ledger,
       client,
       botUserId,
+      ...(this.#d.accountClient !== undefined && {
+        accountClient: this.#d.accountClient,
+        defaultAccount: cfg.account.accountId,
+      }),
       ...(botUsername !== undefined && { botUsername }),
       clock: this.#d.clock,
       log: this.#d.runtimeLog ?? this.#d.log,

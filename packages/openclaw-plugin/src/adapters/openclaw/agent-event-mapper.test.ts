@@ -104,6 +104,18 @@ describe("channel message with two tool calls (fixture a)", () => {
     expect(start).toMatchObject({ type: "run_start", trigger: { kind: "user", postId: pad("post0001") } });
   });
 
+  it("names the account the message came in on (the gateway's message_received ctx.accountId)", () => {
+    expect(events[0]).toMatchObject({ type: "route", account: "default" });
+    const other = replay(
+      load("a-channel-two-tools.jsonl").map((r) =>
+        "name" in r && r.name === "message_received"
+          ? { ...r, ctx: { ...(r.ctx as Record<string, unknown>), accountId: "ops" } }
+          : r,
+      ),
+    );
+    expect(other.events[0]).toMatchObject({ type: "route", channelId: TOWN, account: "ops" });
+  });
+
   it("puts every event on the channel session and the one run, though content events carry only runId", () => {
     expect(new Set(events.map((e) => e.session))).toEqual(new Set([CHANNEL_SESSION]));
     expect(new Set(events.map((e) => e.runId)).size).toBe(1);

@@ -52,6 +52,8 @@ export interface OcMessageCtx {
   conversationId?: string;
   messageId?: string;
   senderId?: string;
+  /** The channel account the message came in on (`channels.mattermost.accounts.<id>`). */
+  accountId?: string;
 }
 
 /** Where a sub-agent was spawned from (`PluginHookSubagentRequester`). */
@@ -138,6 +140,7 @@ interface RunFacts {
 interface Inbound {
   runId?: string;
   senderId?: string;
+  accountId?: string;
   conversationId?: string;
   threadId?: string;
   messageId?: string;
@@ -317,6 +320,7 @@ export class OpenClawCorrelator {
       runId: event.runId ?? ctx.runId,
       senderId: event.senderId ?? ctx.senderId,
       conversationId: ctx.conversationId,
+      ...(typeof ctx.accountId === "string" && ctx.accountId !== "" && { accountId: ctx.accountId }),
       threadId: event.threadId === undefined ? undefined : String(event.threadId),
       messageId: event.messageId ?? ctx.messageId,
     });
@@ -438,7 +442,7 @@ export function triggerKind(
   }
 }
 
-type RouteFields = Pick<RouteEvent, "channelId" | "rootId" | "dmUserId">;
+type RouteFields = Pick<RouteEvent, "channelId" | "rootId" | "dmUserId" | "account">;
 
 function routeFor(p: {
   kind: TriggerKind | undefined;
@@ -453,6 +457,7 @@ function routeFor(p: {
     const route = conversationRoute(p.inbound.conversationId, p.inbound.threadId ?? rootFromKey);
     // For a DM the ctx chatId of a user run is the DM channel: keep it so no lookup is needed.
     if (route?.dmUserId && p.chatId && p.chatId !== route.dmUserId) route.channelId = p.chatId;
+    if (route && p.inbound.accountId !== undefined) route.account = p.inbound.accountId;
     if (route) return route;
   }
   if (p.kind === "subagent" && p.runId.startsWith("announce:")) {

@@ -7,6 +7,13 @@
  */
 import { isAbsolute, join, resolve } from "node:path";
 import type { OpenClawPluginService, OpenClawPluginServiceContext } from "openclaw/plugin-sdk/plugin-entry";
+import {
+  findingMessage,
+  otherAccounts,
+  PLUGIN_ID,
+  serverFactFindings,
+  startupFindings,
+} from "../../config/install-checks.ts";
 import type { MattermostAccount } from "../../config/mattermost-account.ts";
 import { resolveMattermostAccount } from "../../config/mattermost-account.ts";
 import { parseSettings } from "../../config/settings.ts";
@@ -17,12 +24,14 @@ import type { LineSink } from "../../runtime/event-recorder.ts";
 import type { Ledger } from "../../runtime/ledger.ts";
 import type { ConnectResult, ServiceDeps, ServiceIdentity } from "../../runtime/service.ts";
 import { LiveStatusService } from "../../runtime/service.ts";
+import type { ProbeResult } from "../mattermost/server-probe.ts";
+import { accountClients } from "./account-clients.ts";
 import type { HostApi } from "./host-api.ts";
 import { hostLogger, quietHostLogger } from "./host-logger.ts";
 import { OpenClawHub, processHub } from "./hub.ts";
 import { registerHooks, subscribeAgentEvents } from "./signals.ts";
 
-export const PLUGIN_ID = "live-status";
+export { PLUGIN_ID };
 
 /** The I/O the plugin is built from; the entry passes the real ones, tests their own. */
 export interface PluginDeps {
@@ -33,6 +42,8 @@ export interface PluginDeps {
   connect(account: MattermostAccount, ratePerSec: number): Promise<ConnectResult>;
   openLedger(path: string): Ledger;
   openRecordFile(path: string, log: Logger): LineSink;
+  /** Reads what the server says about the account (bot, version, webapp plugins); warnings are logged once. */
+  probeServer?(account: MattermostAccount): Promise<ProbeResult>;
   /** Whether a process of this host is alive (takes over a dead gateway's lease at once). */
   isAlive?(pid: number): boolean;
   /** Default: the process-wide hub. */
@@ -102,7 +113,8 @@ async function startService(
   }
   const settings = parsed.settings;
   const config: unknown = ctx.config ?? api.config;
-  warnWithoutConversationAccess(config, log);
+  for (const finding of startupFindings(config, settings.mattermost))
+    if (finding.status !== "ok") log.warn(findingMessage(finding));
   const channels = isRecord(config) ? config.channels : undefined;
   const account = resolveMattermostAccount(channels, settings.mattermost, deps.env);
   if (!account.ok) {
@@ -110,6 +122,12 @@ async function startService(
     hub.dropUntilAttached();
     return null;
   }
+  if (deps.probeServer) void warnAboutServer(deps.probeServer, account.account, log);
+  // Runs that came in on another account get their box through it (unless the settings pin one).
+  const others =
+    settings.mattermost.accountId === undefined
+      ? otherAccounts(config, account.account.accountId, deps.env, log)
+      : [];
   const stateDir = stateDirOf(ctx.stateDir, deps);
   const service = new LiveStatusService({
     source: hub,
@@ -118,6 +136,9 @@ async function startService(
     runtimeLog: quietHostLogger(api.logger),
     identity: deps.identity,
     connect: (ratePerSec) => deps.connect(account.account, ratePerSec),
+    ...(others.length > 0 && {
+      accountClient: accountClients(others, (a) => deps.connect(a, settings.rateLimitPerSec)),
+    }),
     openLedger: deps.openLedger,
     openRecordSink: (path) => deps.openRecordFile(path, log),
     ...(deps.isAlive !== undefined && { isAlive: deps.isAlive }),
@@ -147,18 +168,18 @@ export function resolvePath(path: string, stateDir: string, homeDir: string): st
   return isAbsolute(path) ? path : resolve(stateDir, path);
 }
 
-/**
- * Without `hooks.allowConversationAccess`, OpenClaw withholds `before_model_resolve` and
- * `agent_end` from non-bundled plugins: then runs carry no trigger, so heartbeat and cron runs
- * cannot be told from a person's message.
- */
-function warnWithoutConversationAccess(config: unknown, log: Logger): void {
-  const plugins = isRecord(config) ? config.plugins : undefined;
-  const entries = isRecord(plugins) ? plugins.entries : undefined;
-  const entry = isRecord(entries) ? entries[PLUGIN_ID] : undefined;
-  const hooks = isRecord(entry) ? entry.hooks : undefined;
-  if (isRecord(hooks) && hooks.allowConversationAccess === true) return;
-  log.warn(
-    `plugins.entries.${PLUGIN_ID}.hooks.allowConversationAccess is not true: OpenClaw then withholds the hooks that say what started a run, so heartbeat and cron runs cannot be told from a person's message. Set it to true`,
-  );
+/** The same server findings as `live-status doctor`, logged once; an unreachable server is the service's to report. */
+async function warnAboutServer(
+  probe: NonNullable<PluginDeps["probeServer"]>,
+  account: MattermostAccount,
+  log: Logger,
+): Promise<void> {
+  try {
+    const result = await probe(account);
+    if (!result.ok) return;
+    for (const finding of serverFactFindings(account, result.facts))
+      if (finding.status !== "ok") log.warn(findingMessage(finding));
+  } catch (error) {
+    log.warn("could not check the Mattermost server", { error: describeError(error) });
+  }
 }

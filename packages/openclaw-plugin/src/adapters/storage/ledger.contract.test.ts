@@ -108,6 +108,14 @@ describe.each(implementations)("%s", (_name, open) => {
       expect(ledger.getSlot(rec.slot)).toEqual(rec);
     });
 
+    it("keeps the Mattermost account of a conversation, which is not part of its slot key", () => {
+      const viaOps: Conversation = { kind: "channel", channelId: "ch9", account: "ops" };
+      const rec = slotRec({ slot: slotKey("s9", viaOps), session: "s9", conversation: viaOps });
+      expect(rec.slot).toBe(slotKey("s9", { kind: "channel", channelId: "ch9" }));
+      ledger.putSlot(rec);
+      expect(ledger.getSlot(rec.slot)?.conversation).toEqual(viaOps);
+    });
+
     it("replaces a slot on the next put", () => {
       ledger.putSlot(slotRec({ runId: "run-1", snapshot: { a: 1 } }));
       ledger.putSlot(slotRec({ phase: "done", generation: 1, updatedAt: 2000 }));

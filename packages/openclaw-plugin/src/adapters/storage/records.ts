@@ -77,7 +77,11 @@ const isBoxState = (v: unknown): v is BoxRecordState => (BOX_RECORD_STATES as re
 function readConversation(v: unknown): Conversation | string {
   if (!isRecord(v)) return "conversation is not an object";
   if (!isOptText(v.rootId)) return "conversation.rootId is not a non-empty string";
-  const root = v.rootId === undefined ? {} : { rootId: v.rootId as string };
+  if (!isOptText(v.account)) return "conversation.account is not a non-empty string";
+  const root = {
+    ...(v.rootId !== undefined && { rootId: v.rootId as string }),
+    ...(v.account !== undefined && { account: v.account as string }),
+  };
   if (v.kind === "channel") {
     return isText(v.channelId)
       ? { kind: "channel", channelId: v.channelId, ...root }
