@@ -130,7 +130,6 @@ export class LiveStatusRuntime {
   /** Finished slots in memory, oldest first: the ones to forget when there are too many. */
   readonly #idleSlots = new Set<string>();
   #lastPersistAt = Number.NEGATIVE_INFINITY;
-  #finalsNotLanded = 0;
   #storageFault: LedgerStorageError | null = null;
   /** The outbox as this process knows it: box id → what is owed. */
   readonly #owed = new Map<string, OutboxKind>();
