@@ -6,29 +6,23 @@ import type { LiveStatusV1 } from "@live-status/contract";
 import type { FakeMattermost } from "@live-status/fake-mattermost";
 import { startFakeMattermost } from "@live-status/fake-mattermost";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Wire } from "../../test/support/publisher-harness.ts";
-import { startWire } from "../../test/support/publisher-harness.ts";
+import type { RecordedLog, Wire } from "../../test/support/publisher-harness.ts";
+import { recordingLogger, startWire } from "../../test/support/publisher-harness.ts";
 import { createMattermostClient } from "../adapters/mattermost/client.ts";
 import { openLedger } from "../adapters/storage/index.ts";
 import type { LiveEvent } from "../core/events.ts";
-import type { Logger } from "../ports/logger.ts";
 import { DEFAULT_CORE_CONFIG } from "./defaults.ts";
 import { RateBudget } from "./rate-budget.ts";
 import { LiveStatusRuntime } from "./runtime.ts";
 
 let wire: Wire;
 let ops: FakeMattermost;
-let lines: string[];
-const log: Logger = {
-  info: (m) => lines.push(`info ${m}`),
-  warn: (m) => lines.push(`warn ${m}`),
-  error: (m) => lines.push(`error ${m}`),
-};
+let log: RecordedLog;
 
 beforeEach(async () => {
   wire = await startWire();
   ops = await startFakeMattermost({ botUsername: "ops-bot", users: ["carol"], now: () => wire.clock.now() });
-  lines = [];
+  log = recordingLogger();
 });
 
 afterEach(async () => {
@@ -117,7 +111,9 @@ describe("boxes of a multi-account gateway", () => {
     );
     expect(boxesOf(wire.fake)).toEqual([]);
     expect(boxesOf(ops)).toEqual([]);
-    expect(lines.some((l) => l.startsWith("error cannot reach the conversation of a box"))).toBe(true);
+    expect(
+      log.lines.some((l) => l.level === "error" && l.msg === "cannot reach the conversation of a box"),
+    ).toBe(true);
     await rt.stop("test");
   });
 });
