@@ -32,4 +32,22 @@ describe("the preview of a box", () => {
       expect(finishStatus(said("Trying the build"), state, T0 + 20).preview).toBe("Trying the build");
     },
   );
+
+  it("shows no part of a secret in the last text of a failed box, however the text stopped", () => {
+    const token = "ghp_Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9";
+    const fragments = Array.from({ length: token.length - 7 }, (_, i) => token.slice(i, i + 8));
+    const endings = [
+      `Deploying with ${token}`,
+      `Deploying with ${token}\n`,
+      `${"step ".repeat(120)}then ${token}`,
+    ];
+    for (const ending of endings) {
+      // The first text computes a preview; the second is not due yet, so only the final box shows it.
+      const started = said("Deploying with ");
+      const streaming = applyContent(started, text(ending), T0 + 11);
+      const failed = finishStatus(streaming, "error", T0 + 20);
+      expect(failed.preview).toBeDefined();
+      for (const fragment of fragments) expect(failed.preview).not.toContain(fragment);
+    }
+  });
 });
