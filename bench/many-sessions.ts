@@ -235,7 +235,7 @@ export async function runManySessions(o: ManySessionsOptions = {}): Promise<Many
     }
     const boxes = new Map(report.boxes);
     const posted = new Set(channels.filter((id) => (boxes.get(id) ?? []).length > 0).map(channelSession));
-    // A box never posted has no final to wait for; every posted box counts, landed or not.
+    // A session with no box (a failure, counted in boxesNotPosted) has no final to time; every posted box counts.
     const finalLatency = [...runEndAt]
       .filter(([session]) => posted.has(session))
       .map(([session, end]) => ((finalAt.get(session) ?? doneAt) - end) / 1_000);
