@@ -45,13 +45,15 @@ export interface BoxRecord {
   updatedAt: number;
 }
 
-export const OUTBOX_KINDS = ["create", "final"] as const;
+export const OUTBOX_KINDS = ["create", "final", "delete", "receipt"] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 /**
  * A box write that must land, kept until it did (the outbox). `create`: the box of a live run must
- * appear; `final`: the box must end showing `status`, a final state. One entry per box; a final
- * replaces the box's create. Routine edits are never kept: a newer state replaces them.
+ * appear; `final`: the box must end showing `status`, a final state; `delete` / `receipt`: a buried
+ * box must leave the conversation (deleted, or edited into the receipt of `status`). One entry per
+ * box; a final replaces the box's create, a removal replaces either. Routine edits are never kept:
+ * a newer state replaces them.
  */
 export interface OutboxEntry {
   boxId: string;

@@ -177,6 +177,7 @@ export class LiveStatusRuntime {
       this.#o.log.info("resuming box writes left owed by the last run", {
         finals: owed.filter((e) => e.kind === "final").length,
         creates: owed.filter((e) => e.kind === "create").length,
+        removals: owed.filter((e) => e.kind === "delete" || e.kind === "receipt").length,
       });
   }
 
@@ -355,14 +356,18 @@ export class LiveStatusRuntime {
       case "finalize_box":
         this.#finalize(slot, effect.boxId, effect.status);
         return;
-      case "remove_box":
+      case "remove_box": {
         this.#count(effect.status.session, "boxesRemoved");
-        this.#withBox(effect.boxId, async (p) => {
-          await p.remove(effect.policy === "delete" ? "delete" : { receipt: receiptPost(effect.status) });
-          if (!this.#stopping.signal.aborted) this.#putBox(effect.boxId, { state: "removed" }, true);
-          this.#release(effect.boxId);
-        });
+        const kind = effect.policy === "delete" ? "delete" : "receipt";
+        // Owed before anything is tried: a restart still takes the buried box away.
+        if (!this.#stopping.signal.aborted) {
+          const since = this.#o.ledger.getOutbox(effect.boxId)?.since;
+          this.#write({ outbox: [this.#entry(effect.boxId, kind, effect.status, since)] });
+          this.#owed.set(effect.boxId, kind);
+        }
+        this.#remove(effect.boxId, kind, effect.status);
         return;
+      }
       default:
         assertNever(effect, "effect");
     }
@@ -549,10 +554,27 @@ export class LiveStatusRuntime {
     );
   }
 
+  /** Takes a buried box out of its conversation; the removal's outbox entry settles once it is done. */
+  #remove(boxId: string, kind: "delete" | "receipt", status: LiveStatusV1): void {
+    this.#track(
+      (async () => {
+        const p = await this.#handle(boxId).ready;
+        if (p) await p.remove(kind === "delete" ? "delete" : { receipt: receiptPost(status) });
+        if (this.#stopping.signal.aborted) return;
+        this.#putBox(boxId, { state: "removed" }, true);
+        this.#release(boxId);
+      })(),
+    );
+  }
+
   /** Outbox entries the core's restore did not take on: older boxes, unreadable slots. */
   #resumeOwed(owed: OutboxEntry[]): void {
     for (const entry of owed) {
       if (this.#finalizing.has(entry.boxId)) continue;
+      if (entry.kind === "delete" || entry.kind === "receipt") {
+        this.#remove(entry.boxId, entry.kind, entry.status);
+        continue;
+      }
       const slot = parseBoxKey(entry.boxId)?.slot ?? entry.boxId;
       // A create still owed means the run was live when the process stopped.
       const status =
@@ -666,7 +688,7 @@ export class LiveStatusRuntime {
   /** Running boxes on record that nothing took on: left by a crash between two writes. */
   #settleOrphans(): void {
     for (const box of this.#o.ledger.listBoxes({ states: ["running"] })) {
-      if (this.#finalizing.has(box.boxId)) continue;
+      if (this.#finalizing.has(box.boxId) || this.#owed.has(box.boxId)) continue;
       const session = parseBoxKey(box.boxId)?.session ?? box.slot;
       const status = finishStatus(startStatus(session, box.updatedAt), "interrupted", this.#now());
       this.#o.log.warn("finalizing an orphaned box left running", { boxId: box.boxId });
