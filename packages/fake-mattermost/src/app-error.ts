@@ -95,3 +95,12 @@ export const USER_NOT_FOUND: ApiError = {
   id: "app.user.missing_account.const",
   message: "Unable to find the user.",
 };
+
+/** `api4.updatePost` / `patchPost`: the message of a post older than `PostEditTimeLimit` may not change. */
+export function editTimeLimitError(limitSeconds: number): ApiError {
+  return {
+    status: 400,
+    id: "api.post.update_post.permissions_time_limit.app_error",
+    message: `Post edit is only allowed for ${limitSeconds} seconds. Please ask your System Administrator for details.`,
+  };
+}

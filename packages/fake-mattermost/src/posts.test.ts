@@ -190,6 +190,39 @@ describe("editing posts", () => {
     expect(res.json).toMatchObject({ message: "", props: {} });
   });
 
+  it("past PostEditTimeLimit refuses a new message (400) but still takes props and deletes", async () => {
+    const limited = await startFakeMattermost({ now: clock.now, postEditTimeLimit: 300 });
+    try {
+      const ch = limited.addChannel("O", "ops");
+      const post = (
+        await api(limited, "POST", "/api/v4/posts", { body: { channel_id: ch.id, message: "v1" } })
+      ).json as FakePost;
+      clock.advance(300_000);
+      const inTime = await api(limited, "PUT", `/api/v4/posts/${post.id}/patch`, { body: { message: "v2" } });
+      expect(inTime.status).toBe(200);
+      clock.advance(1);
+      const late = await api(limited, "PUT", `/api/v4/posts/${post.id}/patch`, { body: { message: "v3" } });
+      const lateUpdate = await api(limited, "PUT", `/api/v4/posts/${post.id}`, {
+        body: { id: post.id, message: "v3" },
+      });
+      expect([late.status, lateUpdate.status]).toEqual([400, 400]);
+      expect(late.json).toMatchObject({
+        id: "api.post.update_post.permissions_time_limit.app_error",
+        status_code: 400,
+      });
+      expect(limited.post(post.id)?.message).toBe("v2");
+      const propsOnly = await api(limited, "PUT", `/api/v4/posts/${post.id}/patch`, {
+        body: { props: { a: 1 } },
+      });
+      expect(propsOnly.status).toBe(200);
+      const deleted = await api(limited, "DELETE", `/api/v4/posts/${post.id}`);
+      expect(deleted.status).toBe(200);
+      assertServedAccordingToSpec(limited);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it("refuses an edit over the message limit and keeps the post", async () => {
     const post = (await create({ message: "v1" })).json as FakePost;
     const res = await api(fake, "PUT", `/api/v4/posts/${post.id}/patch`, {

@@ -1,5 +1,6 @@
 import {
   type ApiError,
+  editTimeLimitError,
   invalidBodyParam,
   invalidParam,
   POST_NOT_FOUND,
@@ -212,6 +213,10 @@ function applyUpdate(
   next: { message: string; is_pinned: boolean; has_reactions: boolean; props: Record<string, unknown> },
 ): Result<FakePost> {
   const at = state.now();
+  const limit = state.postEditTimeLimit;
+  if (limit !== -1 && at > post.create_at + limit * 1000 && next.message !== post.message) {
+    return fail(editTimeLimitError(limit));
+  }
   const props = { ...next.props };
   delete props.add_channel_member;
   const updated: StoredPost = {

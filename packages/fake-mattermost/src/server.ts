@@ -42,6 +42,7 @@ export async function startFakeMattermost(opts: FakeMattermostOptions = {}): Pro
   const bot = state.addUser(opts.botUsername ?? "live-status-bot", { token: opts.botToken, isBot: true });
   for (const username of opts.users ?? []) state.addUser(username);
   if (opts.webappPlugins !== undefined) state.webappPlugins = structuredClone(opts.webappPlugins);
+  if (opts.postEditTimeLimit !== undefined) state.postEditTimeLimit = opts.postEditTimeLimit;
   for (const seed of opts.channels ?? []) {
     const ids = (seed.members ?? []).map((name) => {
       const user = state.userByName(name);

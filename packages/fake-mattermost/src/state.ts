@@ -59,6 +59,8 @@ export class MattermostState {
   sink: EventSink = () => {};
   /** Active webapp plugins (`GET /plugins/webapp`), or `disabled` when the server has plugins off. */
   webappPlugins: Array<{ id: string; version: string }> | "disabled" = [];
+  /** `ServiceSettings.PostEditTimeLimit` in seconds; -1 (the server default) is no limit. */
+  postEditTimeLimit = -1;
   private channelCounter = 0;
 
   constructor(now: () => number, maxPostSize: number) {

@@ -123,6 +123,8 @@ export interface FakeMattermostOptions {
   serverVersion?: string;
   /** Active webapp plugins listed by `GET /plugins/webapp`; `disabled`: plugins off (501). Default none. */
   webappPlugins?: Array<{ id: string; version: string }> | "disabled";
+  /** `ServiceSettings.PostEditTimeLimit`, seconds: edits that change an older post's message get 400. Default -1 (none). */
+  postEditTimeLimit?: number;
   /** Port on 127.0.0.1; 0 (any free port) by default. A fixed one lets a test start the server late. */
   port?: number;
 }

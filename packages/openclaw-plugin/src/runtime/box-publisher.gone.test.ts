@@ -3,15 +3,11 @@ import {
   type RecordedLog,
   recordingLogger,
   render,
-  sendJson,
-  startScriptedServer,
   startWire,
   testPublisher,
   type Wire,
 } from "../../test/support/publisher-harness.ts";
-import { createMattermostClient } from "../adapters/mattermost/client.ts";
-import { BoxPublisher, type BoxPublisherOptions, type GoneReason } from "./box-publisher.ts";
-import { ManualClock } from "./clock.ts";
+import type { BoxPublisherOptions, GoneReason } from "./box-publisher.ts";
 
 let wire: Wire;
 let channelId: string;
@@ -127,44 +123,6 @@ describe("a box the bot may not post", () => {
     expect(neighbourResult.landed).toBe(true);
     expect(neighbourGone).toEqual([]);
     expect(livePosts(otherId).map((p) => p.message)).toEqual([render(3, "done").message]);
-  });
-
-  it("ends gracefully when an edit is refused for the edit time limit", async () => {
-    const patches: string[] = [];
-    const server = await startScriptedServer((req, body, res) => {
-      if (req.method === "POST") {
-        const sent = JSON.parse(body) as Record<string, unknown>;
-        sendJson(res, 201, { ...sent, id: "p1", user_id: "bot", create_at: 1, update_at: 1, delete_at: 0 });
-      } else {
-        patches.push(req.url ?? "");
-        sendJson(res, 400, {
-          id: "api.post.update_post.permissions_time_limit.app_error",
-          message: "Edit time limit exceeded.",
-          status_code: 400,
-        });
-      }
-    });
-    try {
-      const clock = new ManualClock();
-      const client = createMattermostClient({ baseUrl: server.url, token: "t", clock });
-      const box = new BoxPublisher({
-        client,
-        clock,
-        target: { channelId: "c1" },
-        boxId: "b",
-        pendingPostId: "pp",
-        log,
-        onGone: (r) => gone.push(r),
-      });
-      box.show(render(1));
-      await box.idle();
-      const result = await box.finish(render(2, "done"));
-      expect(result).toEqual({ landed: false, reason: "edit_time_limit" });
-      expect(gone).toEqual(["edit_time_limit"]);
-      expect(patches).toEqual(["/api/v4/posts/p1/patch"]);
-    } finally {
-      await server.close();
-    }
   });
 });
 

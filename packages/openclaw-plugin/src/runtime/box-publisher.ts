@@ -20,7 +20,7 @@ export interface BoxTarget {
 }
 
 /** Why a box stopped being shown before its run ended. */
-export type GoneReason = "deleted_twice" | "forbidden" | "edit_time_limit" | "gave_up";
+export type GoneReason = "deleted_twice" | "forbidden" | "gave_up";
 
 export type FinishResult =
   | { landed: true; postId: string }
@@ -120,8 +120,9 @@ export class RecoveryBeacon {
  *
  * A post deleted by a person (an edit answered 403/404) is recreated once, at the bottom, with the
  * latest state and a fresh pending id; a second deletion ends the box (`deleted_twice`). A create
- * refused with 403/404 ends it as `forbidden`; an edit refused for the edit time limit as
- * `edit_time_limit`; a create or final write the server refuses for good (a 4xx) as `gave_up`.
+ * refused with 403/404 ends it as `forbidden`; a create or final write the server refuses for good (a
+ * 4xx) as `gave_up`. A post past the server's edit time limit cannot show a new state: it is deleted
+ * and the box posted again at the bottom (each time the limit passes), so it never stays "running".
  */
 export class BoxPublisher {
   private readonly o: BoxPublisherOptions;
@@ -143,6 +144,9 @@ export class BoxPublisher {
   private readonly stopping = new AbortController();
   private abandoned = false;
   private recreated = false;
+  /** A post replaced for the edit time limit, still to be deleted before the box is posted again. */
+  private stalePostId: string | undefined;
+  private replacements = 0;
   private gone: GoneReason | undefined;
   private removal: { mode: RemoveMode; done: Promise<void>; resolve: () => void } | undefined;
   private closed = false;
@@ -263,6 +267,10 @@ export class BoxPublisher {
         if (this.removal) {
           await this.performRemoval(this.removal.mode);
           break;
+        }
+        if (this.stalePostId) {
+          await this.deleteStalePost(this.stalePostId);
+          continue;
         }
         if (this.gone) break;
         if (!this.desired) break;
@@ -523,11 +531,7 @@ export class BoxPublisher {
     this.desired ??= next;
     if (error instanceof MattermostApiError) {
       if (op === "edit" && isEditTimeLimit(error)) {
-        this.o.log.info(
-          "box can no longer be edited (edit time limit); leaving it as it is",
-          this.fields(error),
-        );
-        this.markGone("edit_time_limit");
+        this.replaceStalePost(error);
         return;
       }
       if (op === "edit" && (error.status === 403 || error.status === 404)) {
@@ -564,6 +568,48 @@ export class BoxPublisher {
     if (this.desired === next) this.desired = undefined;
   }
 
+  /**
+   * The post is past the server's edit time limit and would keep showing an old state: it is deleted
+   * and the box posted again at the bottom, as often as the limit passes.
+   */
+  private replaceStalePost(error: MattermostApiError): void {
+    this.o.log.info(
+      "box can no longer be edited (edit time limit); replacing it at the bottom",
+      this.fields(error),
+    );
+    this.stalePostId = this.postId;
+    this.replacements += 1;
+    this.postId = undefined;
+    this.landed = undefined;
+    this.pendingPostId = `${this.o.pendingPostId}:t${this.replacements}`;
+  }
+
+  /** Deletes the post a replacement left behind; retried like an obligation, since it may say "running". */
+  private async deleteStalePost(postId: string): Promise<void> {
+    try {
+      await this.o.client.deletePost(postId);
+    } catch (error) {
+      const gone = error instanceof MattermostApiError && (error.status === 403 || error.status === 404);
+      if (!gone) {
+        this.failures += 1;
+        const decision = decideRetry(error, this.failures, "delete", {
+          random: this.random,
+          obligation: true,
+        });
+        if (decision.retry) {
+          this.retryAt = this.retryClock.now() + decision.afterMs;
+          return;
+        }
+        this.o.log.warn("could not delete the box's stale post", {
+          ...this.fields(error),
+          reason: decision.reason,
+        });
+      }
+    }
+    this.failures = 0;
+    this.stalePostId = undefined;
+  }
+
   /** The post is gone (deleted by a person): recreate it once at the bottom, then stop. */
   private postVanished(error: MattermostApiError): void {
     if (this.recreated) {
@@ -581,43 +627,54 @@ export class BoxPublisher {
   }
 
   private async performRemoval(mode: RemoveMode): Promise<void> {
+    if (this.stalePostId) await this.removePost(this.stalePostId, "delete");
     const postId = this.postId;
     if (postId && !(mode !== "delete" && this.landed && samePost(this.landed, mode.receipt))) {
-      const op: RetryOp = mode === "delete" ? "delete" : "edit";
-      for (let attempt = 1; ; attempt++) {
+      await this.removePost(postId, mode);
+    }
+    this.close();
+  }
+
+  private async removePost(postId: string, wanted: RemoveMode): Promise<void> {
+    let mode = wanted;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (mode === "delete") await this.o.client.deletePost(postId);
+        else
+          await this.o.client.patchPost(postId, {
+            message: mode.receipt.message,
+            props: { ...mode.receipt.props, [LIVE_STATUS_BOX_PROP]: this.boxKey },
+          });
+        return;
+      } catch (error) {
+        if (mode !== "delete" && error instanceof MattermostApiError && isEditTimeLimit(error)) {
+          // Past the edit time limit it cannot become the receipt, and must not stay as it is.
+          mode = "delete";
+          attempt = 0;
+          continue;
+        }
+        const alreadyGone =
+          error instanceof MattermostApiError && (error.status === 403 || error.status === 404);
+        if (alreadyGone) return;
+        // A buried box must not keep saying "running": its removal is retried like a final.
+        const op: RetryOp = mode === "delete" ? "delete" : "edit";
+        const decision = decideRetry(error, attempt, op, { random: this.random, obligation: true });
+        if (!decision.retry) {
+          this.o.log.warn("could not remove the box", { ...this.fields(error), reason: decision.reason });
+          return;
+        }
+        if (attempt === 1)
+          this.o.log.warn("removing the box failed; retrying", {
+            ...this.fields(error),
+            afterMs: decision.afterMs,
+          });
         try {
-          if (mode === "delete") await this.o.client.deletePost(postId);
-          else
-            await this.o.client.patchPost(postId, {
-              message: mode.receipt.message,
-              props: { ...mode.receipt.props, [LIVE_STATUS_BOX_PROP]: this.boxKey },
-            });
-          break;
-        } catch (error) {
-          const alreadyGone =
-            error instanceof MattermostApiError &&
-            (error.status === 403 || error.status === 404 || isEditTimeLimit(error));
-          if (alreadyGone) break;
-          // A buried box must not keep saying "running": its removal is retried like a final.
-          const decision = decideRetry(error, attempt, op, { random: this.random, obligation: true });
-          if (!decision.retry) {
-            this.o.log.warn("could not remove the box", { ...this.fields(error), reason: decision.reason });
-            break;
-          }
-          if (attempt === 1)
-            this.o.log.warn("removing the box failed; retrying", {
-              ...this.fields(error),
-              afterMs: decision.afterMs,
-            });
-          try {
-            await this.retryClock.sleep(decision.afterMs, this.stopping.signal);
-          } catch {
-            break;
-          }
+          await this.retryClock.sleep(decision.afterMs, this.stopping.signal);
+        } catch {
+          return;
         }
       }
     }
-    this.close();
   }
 
   private close(): void {

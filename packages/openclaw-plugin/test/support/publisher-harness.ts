@@ -5,7 +5,11 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type FakeMattermost, startFakeMattermost } from "@live-status/fake-mattermost";
+import {
+  type FakeMattermost,
+  type FakeMattermostOptions,
+  startFakeMattermost,
+} from "@live-status/fake-mattermost";
 import { createMattermostClient } from "../../src/adapters/mattermost/client.ts";
 import type { Logger } from "../../src/ports/logger.ts";
 import type { MattermostClient, PostContent } from "../../src/ports/mattermost.ts";
@@ -76,9 +80,9 @@ export interface Wire {
 }
 
 /** A fake Mattermost on its own port, timestamped by the same ManualClock the client uses. */
-export async function startWire(): Promise<Wire> {
+export async function startWire(settings: Omit<FakeMattermostOptions, "now"> = {}): Promise<Wire> {
   const clock = new ManualClock(T0);
-  const fake = await startFakeMattermost({ now: () => clock.now() });
+  const fake = await startFakeMattermost({ ...settings, now: () => clock.now() });
   const net = trackedFetch();
   const budget = new RateBudget({ clock });
   const client = createMattermostClient({
