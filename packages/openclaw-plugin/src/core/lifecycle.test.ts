@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { activate, channel, run, slotIn, T0, testConfig } from "../../test/support/lifecycle.ts";
+import type { ContentEvent } from "./events.ts";
 import { boxIdOf, initialSlot, transition } from "./lifecycle.ts";
 
 const session = "agent:main:mattermost:channel:chan1";
+
+function content(body: Record<string, unknown>): ContentEvent {
+  return { v: 1, ts: T0, session, runId: "r1", ...body } as ContentEvent;
+}
 
 describe("lifecycle", () => {
   it("creates the first box on a real activation and names the signal", () => {
@@ -136,5 +141,31 @@ describe("lifecycle", () => {
     const result = transition(slotIn("active"), { type: "tick" }, T0 + testConfig.staleAfterMs, testConfig);
     expect(result.effects).toMatchObject([{ kind: "finalize_box", status: { state: "interrupted" } }]);
     expect(result.transition?.reason).toBe("no signal for 600 s");
+  });
+
+  const busy: Array<[string, ContentEvent]> = [
+    ["a tool call in flight", content({ type: "tool_start", callId: "c1", name: "exec" })],
+    ["a wait for approval", content({ type: "approval", phase: "waiting", approvalId: "a1b2c3d4-0000" })],
+    ["a sub-agent running", content({ type: "subagent_start", child: "agent:main:subagent:x" })],
+  ];
+  it.each(busy)(
+    "gives a run with %s until staleWhileBusyMs before calling it interrupted",
+    (_name, event) => {
+      const s = transition(slotIn("active"), { type: "content", runId: "r1", event }, T0, testConfig).state;
+      const later = transition(s, { type: "tick" }, T0 + testConfig.staleAfterMs + 60_000, testConfig);
+      expect(later.effects).toEqual([]);
+      expect(later.state.phase).toBe("active");
+      const lost = transition(s, { type: "tick" }, T0 + testConfig.staleWhileBusyMs, testConfig);
+      expect(lost.effects).toMatchObject([{ kind: "finalize_box", status: { state: "interrupted" } }]);
+    },
+  );
+
+  it("uses the short limit again once the tool call has ended", () => {
+    const s = run(slotIn("active"), [
+      { type: "content", runId: "r1", event: content({ type: "tool_start", callId: "c1", name: "exec" }) },
+      { type: "content", runId: "r1", event: content({ type: "tool_end", callId: "c1", ok: true }) },
+    ]);
+    const result = transition(s, { type: "tick" }, T0 + testConfig.staleAfterMs, testConfig);
+    expect(result.effects).toMatchObject([{ kind: "finalize_box", status: { state: "interrupted" } }]);
   });
 });

@@ -49,6 +49,11 @@ export interface LifecycleConfig {
   previousBox: PreviousBoxPolicy;
   /** A running box with no signal for this long is finalized as interrupted on the next tick. */
   staleAfterMs: number;
+  /**
+   * The same for a run that is provably mid-action: a tool call in flight, a sub-agent running, or a
+   * wait for approval. Such a run is silent by nature until the action ends.
+   */
+  staleWhileBusyMs: number;
   thrash: { maxActivations: number; windowMs: number };
   status: StatusOptions;
 }
@@ -282,11 +287,22 @@ function onRestore(state: SlotState, now: number, config: LifecycleConfig): Tran
 
 function onTick(state: SlotState, now: number, config: LifecycleConfig): TransitionResult {
   const silentFor = now - state.lastSignalAt;
-  if (silentFor < config.staleAfterMs) return unchanged(state);
+  const limit = isBusy(state.status) ? config.staleWhileBusyMs : config.staleAfterMs;
+  if (silentFor < limit) return unchanged(state);
   const reason = `no signal for ${Math.round(silentFor / 1000)} s`;
   if (state.phase === "active") return finalize(state, "interrupted", now, reason, config);
   if (state.phase === "detached") return withTransition(state, detachedEnded(state), [], reason);
   return unchanged(state);
+}
+
+/** A tool call, sub-agent or approval still open: silence then means waiting, not a lost end. */
+function isBusy(status: LiveStatusV1 | null): boolean {
+  if (!status) return false;
+  return (
+    status.waiting !== undefined ||
+    status.tools.some((t) => t.state === "running") ||
+    status.subagents.some((s) => s.state === "running")
+  );
 }
 
 function finalize(

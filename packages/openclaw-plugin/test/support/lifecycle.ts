@@ -10,6 +10,7 @@ export const T0 = 1_767_000_000_000;
 export const testConfig: CoreConfig = {
   previousBox: "delete",
   staleAfterMs: 10 * 60_000,
+  staleWhileBusyMs: 35 * 60_000,
   thrash: { maxActivations: 5, windowMs: 120_000 },
   status: DEFAULT_STATUS_OPTIONS,
   boxTriggers: ["user"],
