@@ -250,6 +250,8 @@ export async function startFakeMattermost(opts: FakeMattermostOptions = {}): Pro
       latency: (o) => script.addLatency(o.ms, o.count ?? 1, o.match),
       forbidChannel: (id) => state.forbiddenChannels.add(id),
       allowChannel: (id) => state.forbiddenChannels.delete(id),
+      revokeToken: (token) => state.revokedTokens.add(token),
+      restoreToken: (token) => state.revokedTokens.delete(token),
       pending: () => script.pending(),
       clear: () => script.clear(),
     },

@@ -59,6 +59,8 @@ export class MattermostState {
   sink: EventSink = () => {};
   /** Active webapp plugins (`GET /plugins/webapp`), or `disabled` when the server has plugins off. */
   webappPlugins: Array<{ id: string; version: string }> | "disabled" = [];
+  /** Tokens an admin revoked: every request with one answers 401 as an unknown token would. */
+  readonly revokedTokens = new Set<string>();
   /** `ServiceSettings.PostEditTimeLimit` in seconds; -1 (the server default) is no limit. */
   postEditTimeLimit = -1;
   private channelCounter = 0;
@@ -87,6 +89,7 @@ export class MattermostState {
   }
 
   userByToken(token: string): StoredUser | undefined {
+    if (this.revokedTokens.has(token)) return undefined;
     for (const u of this.users.values()) if (u.token === token) return u;
     return undefined;
   }

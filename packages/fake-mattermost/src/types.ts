@@ -142,6 +142,9 @@ export interface FakeFaults {
   /** Every read or write touching the channel answers 403 until `allowChannel`. */
   forbidChannel(channelId: string): void;
   allowChannel(channelId: string): void;
+  /** An admin revokes the token: every request with it answers 401 until `restoreToken`. */
+  revokeToken(token: string): void;
+  restoreToken(token: string): void;
   /** Scripted faults not used up yet. */
   pending(): number;
   clear(): void;

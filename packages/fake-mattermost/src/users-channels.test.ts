@@ -28,6 +28,15 @@ describe("authentication", () => {
     expect(res.json).toMatchObject({ id: "api.context.session_expired.app_error", status_code: 401 });
   });
 
+  it("answers 401 to a revoked token until it is restored", async () => {
+    fake.faults.revokeToken(fake.botToken);
+    const revoked = await api(fake, "GET", "/api/v4/users/me");
+    expect(revoked.status).toBe(401);
+    expect(revoked.json).toMatchObject({ id: "api.context.session_expired.app_error" });
+    fake.faults.restoreToken(fake.botToken);
+    expect((await api(fake, "GET", "/api/v4/users/me")).status).toBe(200);
+  });
+
   it("answers 404 AppError for a route it does not serve", async () => {
     const res = await api(fake, "GET", "/api/v4/system/ping");
     expect(res.status).toBe(404);

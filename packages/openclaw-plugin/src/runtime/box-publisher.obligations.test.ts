@@ -73,6 +73,23 @@ describe("a box's final state is an obligation", () => {
     expect(livePosts()[0]?.message).toBe(render(2, "done").message);
   });
 
+  it("lands on the same post once a revoked bot token is restored, however long that takes", async () => {
+    const box = publisher();
+    box.show(render(1));
+    await wire.run(box.idle());
+    const postId = box.currentPostId;
+    wire.fake.faults.revokeToken(wire.fake.botToken);
+    const done = box.finish(render(2, "done"));
+    await wire.advance(600_000);
+    expect(livePosts()[0]?.message).toBe(render(1).message);
+    expect(gone).toEqual([]);
+    expect(log.lines.filter((l) => l.msg.startsWith("Mattermost refused the bot token"))).toHaveLength(1);
+    wire.fake.faults.restoreToken(wire.fake.botToken);
+    const result = await wire.run(done, 500, 60_000);
+    expect(result).toEqual({ landed: true, postId });
+    expect(livePosts().map((p) => p.message)).toEqual([render(2, "done").message]);
+  });
+
   it("creates the box directly in its final state when the run ended before any write", async () => {
     failNext("reset", 3);
     const box = publisher();

@@ -554,7 +554,14 @@ export class BoxPublisher {
     if (decision.retry) {
       this.retryAt = this.retryClock.now() + decision.afterMs;
       if (this.failures === 1) {
-        this.o.log.warn("box write failed; retrying", { ...this.fields(error), afterMs: decision.afterMs });
+        const refused = error instanceof MattermostApiError && error.status === 401;
+        if (refused)
+          this.o.log.error(
+            "Mattermost refused the bot token (401: revoked, rotated or its bot disabled); the box's writes wait until it is valid again",
+            this.fields(error),
+          );
+        else
+          this.o.log.warn("box write failed; retrying", { ...this.fields(error), afterMs: decision.afterMs });
       }
       return;
     }

@@ -140,6 +140,11 @@ describe("decideRetry for an obligation (a create or a final state)", () => {
     expect(decideRetry(reset(), 30, "create", duty).retry).toBe(true);
   });
 
+  it("keeps retrying through a 401: a revoked or rotated token is fixed by a person, and the final must still land", () => {
+    expect(decideRetry(api(401), 40, "edit", duty)).toMatchObject({ retry: true });
+    expect(decideRetry(api(401), 1, "create", duty)).toMatchObject({ retry: true });
+  });
+
   it("still gives up on what repeating cannot fix", () => {
     expect(decideRetry(api(400), 1, "edit", duty)).toEqual({ retry: false, reason: "client_error" });
     expect(decideRetry(new Error("bug"), 1, "edit", duty)).toEqual({ retry: false, reason: "not_retryable" });

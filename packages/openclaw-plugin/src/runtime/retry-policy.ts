@@ -30,7 +30,8 @@ export interface RetryOptions {
   /**
    * The write is an obligation (a box's create or final state): no attempt cap, any `Retry-After`
    * waited out, back-offs capped at {@link OBLIGATION_MAX_DELAY_MS} unless `maxDelayMs` says
-   * otherwise. Only what repeating cannot fix (a 4xx, an unknown error) gives up.
+   * otherwise, a 401 (the token revoked or rotated) waited out like an outage. Only what repeating
+   * cannot fix (another 4xx, an unknown error) gives up.
    */
   obligation?: boolean;
 }
@@ -82,7 +83,9 @@ export function decideRetry(
 ): RetryDecision {
   const obligation = options.obligation === true;
   const maxAttempts = options.maxAttempts ?? RETRY_DEFAULTS.maxAttempts;
-  const kind = classify(error);
+  // A revoked or rotated token is fixed by a person, not by time; until then an obligation waits like an outage.
+  const kind =
+    obligation && isUnauthorized(error) ? { retry: true as const, rateLimited: false } : classify(error);
   if (kind.retry === false) return kind;
   if (!obligation && attempt >= maxAttempts) return { retry: false, reason: "attempts_exhausted" };
   if (kind.retryAfterMs !== undefined) {
@@ -111,6 +114,10 @@ export function decideRetry(
 type Classified =
   | { retry: false; reason: GiveUpReason }
   | { retry: true; retryAfterMs?: number; rateLimited: boolean };
+
+function isUnauthorized(error: unknown): boolean {
+  return error instanceof MattermostApiError && error.status === 401;
+}
 
 function classify(error: unknown): Classified {
   if (error instanceof MattermostNetworkError) return { retry: true, rateLimited: false };
