@@ -3,6 +3,7 @@
  * one case-insensitive pattern, so text that no rule can touch (most text) costs a single scan;
  * otherwise only the rules whose hint occurs run.
  */
+import { COMMAND_FLAG_RULES } from "./command-flags.ts";
 import { COMMAND_RULES, LEADING_RULES } from "./grammar.ts";
 import { REDACTED, type RedactionRule } from "./rule.ts";
 import { isSecretKey } from "./secret-names.ts";
@@ -12,7 +13,12 @@ import { TOKEN_RULES } from "./tokens.ts";
  * Every built-in rule, in the order they run: key blocks first (they swallow whatever they hold),
  * then tokens by shape, then secrets by position and name.
  */
-export const RULES: readonly RedactionRule[] = [...LEADING_RULES, ...TOKEN_RULES, ...COMMAND_RULES];
+export const RULES: readonly RedactionRule[] = [
+  ...LEADING_RULES,
+  ...TOKEN_RULES,
+  ...COMMAND_RULES,
+  ...COMMAND_FLAG_RULES,
+];
 
 export type Redactor = (text: string, extra?: readonly RegExp[]) => string;
 

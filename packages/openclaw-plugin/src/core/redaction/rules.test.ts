@@ -81,6 +81,9 @@ const ONLY_THIS_RULE: Record<string, { text: string; secret: string }> = {
   netrc: { text: `machine api.example.com login bob password ${o}`, secret: o },
   "secret-assignment": { text: `export DB_PASSWORD=${o}`, secret: o },
   "secret-flag": { text: `tool --api-key ${o} --verbose`, secret: o },
+  "command-password-flags": { text: `redis-cli -h cache -a ${o} ping`, secret: o },
+  "user-with-password": { text: `smbclient //srv/share -U alice%${o}`, secret: o },
+  "positional-password": { text: `htpasswd -b /etc/htpasswd bob ${o}`, secret: o },
 };
 
 describe("every redaction rule is needed", () => {

@@ -1,0 +1,187 @@
+/**
+ * Passwords that common commands take on their command line by position or by a short flag whose
+ * name says nothing (`redis-cli -a`, `ldapsearch -w`, `sqlcmd -P`, `smbclient -U user%pass`,
+ * `htpasswd -b file user pass`, `sqlplus user/pass@db`). The generic secret-flag rule only knows
+ * flags named like a secret, so each command's own flags are listed here.
+ */
+import { REDACTED, type RedactionRule, WORD, withinSegments } from "./rule.ts";
+import { isSecretKey } from "./secret-names.ts";
+
+// One command with its arguments: to `;`, `|`, `&` or the end of the line.
+const ARGS = String.raw`[^\n;|&]*`;
+
+/** How a command takes its password: `-a SECRET`, `-pSECRET` (attached) or `/p:SECRET`. */
+interface PasswordFlags {
+  commands: readonly string[];
+  flags: readonly string[];
+  form: "separate" | "attached" | "colon";
+}
+
+const PASSWORD_FLAGS: readonly PasswordFlags[] = [
+  { commands: ["redis-cli", "valkey-cli", "keydb-cli"], flags: ["-a"], form: "separate" },
+  {
+    commands: [
+      "mongo",
+      "mongosh",
+      "mongodump",
+      "mongorestore",
+      "mongoexport",
+      "mongoimport",
+      "mongostat",
+      "mongotop",
+    ],
+    flags: ["-p"],
+    form: "separate",
+  },
+  {
+    commands: [
+      "ldapsearch",
+      "ldapadd",
+      "ldapmodify",
+      "ldapdelete",
+      "ldapmodrdn",
+      "ldapcompare",
+      "ldapwhoami",
+    ],
+    flags: ["-w"],
+    form: "separate",
+  },
+  { commands: ["ldappasswd"], flags: ["-w", "-a", "-s"], form: "separate" },
+  { commands: ["sqlcmd", "bcp", "osql", "isql", "ipmitool"], flags: ["-P"], form: "separate" },
+  { commands: ["ssh-keygen"], flags: ["-N", "-P"], form: "separate" },
+  { commands: ["zip", "zipcloak", "unzip", "funzip"], flags: ["-P"], form: "separate" },
+  { commands: ["7z", "7za", "7zr"], flags: ["-p"], form: "attached" },
+  { commands: ["psexec", "psexec64"], flags: ["-p"], form: "separate" },
+  { commands: ["openssl"], flags: ["-k"], form: "separate" },
+  {
+    commands: ["snmpwalk", "snmpget", "snmpgetnext", "snmpbulkwalk", "snmpset", "snmptable", "snmptrap"],
+    flags: ["-A", "-X", "-c"],
+    form: "separate",
+  },
+  { commands: ["xfreerdp", "wlfreerdp", "sdl-freerdp"], flags: ["/p"], form: "colon" },
+];
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+function segmentOf(commands: readonly string[]): RegExp {
+  return new RegExp(
+    String.raw`(?<![\w.-])(?:${commands.map(escape).join("|")})(?:\.exe)?(?![\w.-])${ARGS}`,
+    "gi",
+  );
+}
+
+function flagPattern({ flags, form }: PasswordFlags): RegExp {
+  const names = flags.map(escape).join("|");
+  if (form === "colon") return new RegExp(String.raw`(?<![\w-])(${names}:)(${WORD})`, "g");
+  if (form === "attached") return new RegExp(String.raw`(?<![\w-])(${names})(?!-)(${WORD})`, "g");
+  return new RegExp(String.raw`(?<![\w-])(${names})([ \t]+)(?!-)(${WORD})`, "g");
+}
+
+const FLAG_TABLE = PASSWORD_FLAGS.map((entry) => ({
+  segment: segmentOf(entry.commands),
+  flag: flagPattern(entry),
+  separate: entry.form === "separate",
+}));
+
+// `smbclient -U user%secret`, `--user=user%secret`; `lftp -u user,secret`.
+const SMB_SEGMENT = segmentOf(["smbclient", "rpcclient", "smbcacls", "smbget", "smbmap", "net"]);
+const SMB_USER = /(?<![\w-])(-U|--user)([ \t]+|=)(["']?)([^\s%"']+)%([^\s"']+)/g;
+const LFTP_SEGMENT = segmentOf(["lftp"]);
+const LFTP_USER = /(?<![\w-])(-u)([ \t]+)(["']?)([^\s,"']+),([^\s"']+)/g;
+
+// `htpasswd -b[c…] FILE USER SECRET`, `htpasswd -nb USER SECRET`: the last word is the password.
+const HTPASSWD = new RegExp(
+  String.raw`(\bhtpasswd\b[^\n;|&]*?\s-[A-Za-z]*b[A-Za-z]*\b[^\n;|&]*\s)(${WORD})`,
+  "g",
+);
+// `net use … /user:NAME SECRET`, `net user NAME SECRET`.
+const NET_USE = new RegExp(String.raw`(\bnet\s+use\b[^\n;|&]*?/user:\S+[ \t]+)(?![/-])(${WORD})`, "gi");
+const NET_USER = new RegExp(String.raw`(\bnet\s+user\s+(?![/-])\S+[ \t]+)(?![/-])(${WORD})`, "gi");
+// `sqlplus scott/tiger@db` and its siblings: the password between `/` and `@` (or the word's end).
+const ORACLE_LOGIN =
+  /(\b(?:sqlplus|rman|expdp|impdp|sqlldr|exp|imp|dgmgrl)\s+(?:-\S+\s+)*["']?[^\s/@"']+\/)([^\s@"']+)/gi;
+// `rclone config create|update NAME TYPE key value …`: secret-named keys lose their value.
+const RCLONE_CONFIG = /\brclone\s+config\s+(?:create|update)\b[^\n;|&]*/g;
+const KEY_VALUE = new RegExp(String.raw`(?<=\s)([\w.-]+)([ \t]+)(?![-=])(${WORD})`, "g");
+
+export const COMMAND_FLAG_RULES: readonly RedactionRule[] = [
+  {
+    id: "command-password-flags",
+    what: "short password flags of specific commands: `redis-cli -a`, `mongosh -p`, `ldapsearch -w`, `sqlcmd -P`, `ipmitool -P`, `ssh-keygen -N/-P`, `zip -P`, `7z -p…`, `psexec -p`, `openssl -k`, `snmpwalk -A/-X/-c`, `xfreerdp /p:`",
+    hint: [
+      "redis",
+      "valkey",
+      "keydb",
+      "mongo",
+      "ldap",
+      "sqlcmd",
+      "bcp",
+      "osql",
+      "isql",
+      "ipmitool",
+      "ssh-keygen",
+      "zip",
+      "7z",
+      "psexec",
+      "openssl",
+      "snmp",
+      "freerdp",
+    ],
+    apply: (text) => {
+      let out = text;
+      for (const { segment, flag, separate } of FLAG_TABLE) {
+        out = withinSegments(out, segment, (s) =>
+          s.replace(flag, (_m, name: string, space: string) => `${name}${separate ? space : ""}${REDACTED}`),
+        );
+      }
+      return out;
+    },
+  },
+  {
+    id: "user-with-password",
+    what: "the password joined to a user name: `smbclient -U user%PASSWORD`, `lftp -u user,PASSWORD`; the user is kept",
+    hint: ["smb", "rpcclient", "net", "lftp"],
+    apply: (text) => {
+      const smb = withinSegments(text, SMB_SEGMENT, (s) =>
+        s.replace(
+          SMB_USER,
+          (_m, f: string, sep: string, q: string, user: string) => `${f}${sep}${q}${user}%${REDACTED}`,
+        ),
+      );
+      return withinSegments(smb, LFTP_SEGMENT, (s) =>
+        s.replace(
+          LFTP_USER,
+          (_m, f: string, sep: string, q: string, user: string) => `${f}${sep}${q}${user},${REDACTED}`,
+        ),
+      );
+    },
+  },
+  {
+    id: "positional-password",
+    what: "passwords given by position: `htpasswd -b FILE USER PASSWORD`, `net use … /user:NAME PASSWORD`, `net user NAME PASSWORD`, `sqlplus user/PASSWORD@db`, secret keys of `rclone config create`",
+    hint: [
+      "htpasswd",
+      "net",
+      "sqlplus",
+      "rman",
+      "expdp",
+      "impdp",
+      "sqlldr",
+      "exp",
+      "imp",
+      "dgmgrl",
+      "rclone",
+    ],
+    apply: (text) =>
+      text
+        .replace(HTPASSWD, (_m, head: string) => `${head}${REDACTED}`)
+        .replace(NET_USE, (_m, head: string) => `${head}${REDACTED}`)
+        .replace(NET_USER, (_m, head: string) => `${head}${REDACTED}`)
+        .replace(ORACLE_LOGIN, (_m, head: string) => `${head}${REDACTED}`)
+        .replace(RCLONE_CONFIG, (segment) =>
+          segment.replace(KEY_VALUE, (m, key: string, space: string) =>
+            isSecretKey(key) ? `${key}${space}${REDACTED}` : m,
+          ),
+        ),
+  },
+];
