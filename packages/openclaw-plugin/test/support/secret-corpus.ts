@@ -132,31 +132,30 @@ export const CORPUS: readonly SecretSample[] = [
   { kind: "Telegram bot token", text: `bot ${FAKE.telegram} ok`, secret: FAKE.telegram },
   { kind: "Groq key", text: `groq ${FAKE.groq} ok`, secret: FAKE.groq },
   { kind: "Databricks token", text: `dbx ${FAKE.databricks} ok`, secret: FAKE.databricks },
+  { kind: "redis-cli -a", text: `redis-cli -h cache -a ${pw} ping`, secret: pw },
+  { kind: "mongosh -p", text: `mongosh -u admin -p ${pw} --authenticationDatabase admin`, secret: pw },
+  { kind: "ldapsearch -w", text: `ldapsearch -x -D cn=admin,dc=x -w ${pw} -b dc=x`, secret: pw },
+  { kind: "sqlcmd -P", text: `sqlcmd -S db -U sa -P ${pw} -Q "select 1"`, secret: pw },
+  { kind: "ssh-keygen -N", text: `ssh-keygen -t ed25519 -N ${pw} -f key`, secret: pw },
+  { kind: "zip -P", text: `zip -P ${pw} backup.zip notes.txt`, secret: pw },
+  { kind: "7z -pPASSWORD", text: `7z a -p${pw} backup.7z notes`, secret: pw },
+  { kind: "openssl enc -k", text: `openssl enc -aes-256-cbc -k ${pw} -in a -out b`, secret: pw },
+  { kind: "xfreerdp /p:", text: `xfreerdp /v:host /u:bob /p:${pw}`, secret: pw },
+  { kind: "smbclient -U user%pass", text: `smbclient //srv/share -U alice%${pw}`, secret: pw },
+  { kind: "lftp -u user,pass", text: `lftp -u bob,${pw} ftp.example.com`, secret: pw },
+  { kind: "htpasswd -b", text: `htpasswd -bc /etc/nginx/htpasswd bob ${pw}`, secret: pw },
+  { kind: "net use /user:", text: `net use Z: \\\\srv\\share /user:CORP\\bob ${pw}`, secret: pw },
+  { kind: "sqlplus user/pass@db", text: `sqlplus scott/${pw}@orcl`, secret: pw },
+  {
+    kind: "rclone config create",
+    text: `rclone config create r s3 secret_access_key ${pw}`,
+    secret: pw,
+  },
 ];
 
 /** Every substring of `secret` of `n` characters (8 by default): none may ever be shown. */
 export function fragments(secret: string, n = 8): string[] {
-  const out: string[] = [
-    { kind: "redis-cli -a", text: `redis-cli -h cache -a ${pw} ping`, secret: pw },
-    { kind: "mongosh -p", text: `mongosh -u admin -p ${pw} --authenticationDatabase admin`, secret: pw },
-    { kind: "ldapsearch -w", text: `ldapsearch -x -D cn=admin,dc=x -w ${pw} -b dc=x`, secret: pw },
-    { kind: "sqlcmd -P", text: `sqlcmd -S db -U sa -P ${pw} -Q "select 1"`, secret: pw },
-    { kind: "ssh-keygen -N", text: `ssh-keygen -t ed25519 -N ${pw} -f key`, secret: pw },
-    { kind: "zip -P", text: `zip -P ${pw} backup.zip notes.txt`, secret: pw },
-    { kind: "7z -pPASSWORD", text: `7z a -p${pw} backup.7z notes`, secret: pw },
-    { kind: "openssl enc -k", text: `openssl enc -aes-256-cbc -k ${pw} -in a -out b`, secret: pw },
-    { kind: "xfreerdp /p:", text: `xfreerdp /v:host /u:bob /p:${pw}`, secret: pw },
-    { kind: "smbclient -U user%pass", text: `smbclient //srv/share -U alice%${pw}`, secret: pw },
-    { kind: "lftp -u user,pass", text: `lftp -u bob,${pw} ftp.example.com`, secret: pw },
-    { kind: "htpasswd -b", text: `htpasswd -bc /etc/nginx/htpasswd bob ${pw}`, secret: pw },
-    { kind: "net use /user:", text: `net use Z: \\\\srv\\share /user:CORP\\bob ${pw}`, secret: pw },
-    { kind: "sqlplus user/pass@db", text: `sqlplus scott/${pw}@orcl`, secret: pw },
-    {
-      kind: "rclone config create",
-      text: `rclone config create s3r s3 access_key_id AKX secret_access_key ${pw}`,
-      secret: pw,
-    },
-  ];
+  const out: string[] = [];
   for (const part of secret.split("\n"))
     for (let i = 0; i + n <= part.length; i++) out.push(part.slice(i, i + n));
   return out;

@@ -89,20 +89,32 @@ const SMB_USER = /(?<![\w-])(-U|--user)([ \t]+|=)(["']?)([^\s%"']+)%([^\s"']+)/g
 const LFTP_SEGMENT = segmentOf(["lftp"]);
 const LFTP_USER = /(?<![\w-])(-u)([ \t]+)(["']?)([^\s,"']+),([^\s"']+)/g;
 
-// `htpasswd -b[c…] FILE USER SECRET`, `htpasswd -nb USER SECRET`: the last word is the password.
-const HTPASSWD = new RegExp(
-  String.raw`(\bhtpasswd\b[^\n;|&]*?\s-[A-Za-z]*b[A-Za-z]*\b[^\n;|&]*\s)(${WORD})`,
-  "g",
-);
+// `htpasswd -b[c…] FILE USER SECRET`, `htpasswd -nb USER SECRET`: the password is a counted positional.
+const HTPASSWD_SEGMENT = segmentOf(["htpasswd"]);
+const ARG = new RegExp(WORD, "g");
+const HTPASSWD_VALUED_FLAGS = new Set(["-C", "-r"]);
+
+function maskHtpasswd(segment: string): string {
+  const words = [...segment.matchAll(ARG)].slice(1);
+  const flags = words.filter((w) => /^-[A-Za-z]+$/.test(w[0])).map((w) => w[0]);
+  if (!flags.some((f) => f.includes("b"))) return segment;
+  const positionals = words.filter(
+    (w, i) => !w[0].startsWith("-") && !HTPASSWD_VALUED_FLAGS.has(words[i - 1]?.[0] ?? ""),
+  );
+  const password = positionals[flags.some((f) => f.includes("n")) ? 1 : 2];
+  if (password?.index === undefined) return segment;
+  return segment.slice(0, password.index) + REDACTED + segment.slice(password.index + password[0].length);
+}
+
 // `net use … /user:NAME SECRET`, `net user NAME SECRET`.
-const NET_USE = new RegExp(String.raw`(\bnet\s+use\b[^\n;|&]*?/user:\S+[ \t]+)(?![/-])(${WORD})`, "gi");
-const NET_USER = new RegExp(String.raw`(\bnet\s+user\s+(?![/-])\S+[ \t]+)(?![/-])(${WORD})`, "gi");
+const NET_USE = new RegExp(String.raw`(\bnet[ \t]+use\b[^\n;|&]*?/user:\S+[ \t]+)(?![/-])(${WORD})`, "gi");
+const NET_USER = new RegExp(String.raw`(\bnet[ \t]+user[ \t]+(?![/-])\S+[ \t]+)(?![/-])(${WORD})`, "gi");
 // `sqlplus scott/tiger@db` and its siblings: the password between `/` and `@` (or the word's end).
 const ORACLE_LOGIN =
-  /(\b(?:sqlplus|rman|expdp|impdp|sqlldr|exp|imp|dgmgrl)\s+(?:-\S+\s+)*["']?[^\s/@"']+\/)([^\s@"']+)/gi;
+  /(\b(?:sqlplus|rman|expdp|impdp|sqlldr|exp|imp|dgmgrl)[ \t]+(?:-\S+[ \t]+)*["']?[^\s/@"']+\/)([^\s@"']+)/gi;
 // `rclone config create|update NAME TYPE key value …`: secret-named keys lose their value.
-const RCLONE_CONFIG = /\brclone\s+config\s+(?:create|update)\b[^\n;|&]*/g;
-const KEY_VALUE = new RegExp(String.raw`(?<=\s)([\w.-]+)([ \t]+)(?![-=])(${WORD})`, "g");
+const RCLONE_CONFIG = /\brclone[ \t]+config[ \t]+(?:create|update)\b[^\n;|&]*/g;
+const KEY_VALUE = new RegExp(String.raw`(?<=[ \t])([\w.-]+)([ \t]+)(?![-=])(${WORD})`, "g");
 
 export const COMMAND_FLAG_RULES: readonly RedactionRule[] = [
   {
@@ -173,8 +185,7 @@ export const COMMAND_FLAG_RULES: readonly RedactionRule[] = [
       "rclone",
     ],
     apply: (text) =>
-      text
-        .replace(HTPASSWD, (_m, head: string) => `${head}${REDACTED}`)
+      withinSegments(text, HTPASSWD_SEGMENT, maskHtpasswd)
         .replace(NET_USE, (_m, head: string) => `${head}${REDACTED}`)
         .replace(NET_USER, (_m, head: string) => `${head}${REDACTED}`)
         .replace(ORACLE_LOGIN, (_m, head: string) => `${head}${REDACTED}`)
