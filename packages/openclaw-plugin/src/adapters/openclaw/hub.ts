@@ -9,8 +9,8 @@
 import type { LiveEvent } from "../../core/events.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { Logger } from "../../ports/logger.ts";
-import type { OcAgentEvent, OcHookCall } from "./agent-event-mapper.ts";
-import { OpenClawCorrelator } from "./agent-event-mapper.ts";
+import { OpenClawCorrelator } from "./correlator.ts";
+import type { OcAgentEvent, OcHookCall } from "./payloads.ts";
 
 export type HubMode = "buffering" | "attached" | "dropping";
 
