@@ -4,7 +4,7 @@
  * run. The children remembered here also tell an announce run where its spawn came from.
  */
 import { trimOldest } from "../../core/bounded.ts";
-import type { LiveEvent, SubagentEndEvent } from "../../core/events.ts";
+import type { EventBase, SubagentEndEvent } from "../../core/events.ts";
 import { type MapResult, one, skip } from "./map-result.ts";
 import type {
   OcSubagentCtx,
@@ -42,37 +42,36 @@ export class Subagents {
     if (event.requester) child.origin = event.requester;
     this.#children.set(event.childSessionKey, child);
     trimOldest(this.#children, this.#max);
-    const runId = this.#activeRun(requester);
-    const start: LiveEvent = {
-      v: 1,
-      ts: now,
-      session: requester,
-      ...(runId ? { runId } : {}),
+    return one({
+      ...this.#base(requester, now),
       type: "subagent_start",
       child: event.childSessionKey,
       ...(event.label ? { label: event.label } : {}),
-    };
-    return one(start);
+    });
   }
 
   ended(event: OcSubagentEndedEvent, ctx: OcSubagentCtx, now: number): MapResult {
     const known = this.#children.get(event.targetSessionKey);
     const requester = ctx.requesterSessionKey ?? known?.requester;
     if (!requester) return skip({ reason: "unknown_requester", hook: "subagent_ended" });
-    // The requester's spawning run has usually ended by now: tag the event with the current run only.
-    const runId = this.#activeRun(requester);
     const outcome = subagentOutcome(event.outcome);
     const end: SubagentEndEvent = {
-      v: 1,
-      ts: now,
-      session: requester,
-      ...(runId ? { runId } : {}),
+      ...this.#base(requester, now),
       type: "subagent_end",
       child: event.targetSessionKey,
     };
     if (known?.label) end.label = known.label;
     if (outcome) end.outcome = outcome;
     return one(end);
+  }
+
+  /**
+   * Events go on the requester session, tagged with its current run only: by a sub-agent's end
+   * the spawning run has usually ended.
+   */
+  #base(requester: string, now: number): EventBase {
+    const runId = this.#activeRun(requester);
+    return { v: 1, ts: now, session: requester, ...(runId ? { runId } : {}) };
   }
 
   /** Where the child whose end the announce run `runId` reports was spawned from. */
