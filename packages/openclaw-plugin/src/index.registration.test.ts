@@ -1,7 +1,7 @@
 /** What the entry registers on each plugin instance, and how it copes with older or stricter hosts. */
 import { afterEach, describe, expect, it } from "vitest";
 import { type Feed, fixtureId, loadCapture, TestHost } from "../test/support/openclaw-host.ts";
-import { AGENT_EVENT_STREAMS } from "./adapters/openclaw/agent-event-mapper.ts";
+import { AGENT_EVENT_STREAMS } from "./adapters/openclaw/agent-streams.ts";
 import { forgetProcessHub, processHub } from "./adapters/openclaw/hub.ts";
 import { LIVE_STATUS_HOOKS } from "./adapters/openclaw/signals.ts";
 import entry from "./index.ts";

@@ -5,6 +5,7 @@
  * Routing invariant: an event reaches only the slot of the run it belongs to; a run is bound to
  * one conversation at its start and never moves.
  */
+import { trimOldest } from "./bounded.ts";
 import type { Conversation } from "./conversation.ts";
 import type { Effect } from "./effects.ts";
 import type { LiveEvent, RunStartEvent, TriggerKind } from "./events.ts";
@@ -171,7 +172,7 @@ export class Dispatcher {
     if (!conversation) return { steps: [], effects: [], dropped: "route names no conversation" };
     this.#pendingRoutes.delete(event.session);
     this.#pendingRoutes.set(event.session, conversation);
-    trim(this.#pendingRoutes, MAX_REMEMBERED_SESSIONS);
+    trimOldest(this.#pendingRoutes, MAX_REMEMBERED_SESSIONS);
     return { steps: [], effects: [] };
   }
 
@@ -314,7 +315,7 @@ export class Dispatcher {
     const effects: Effect[] = [];
     if (!this.#warnedUnroutable.has(event.session)) {
       this.#warnedUnroutable.add(event.session);
-      trim(this.#warnedUnroutable, MAX_REMEMBERED_SESSIONS);
+      trimOldest(this.#warnedUnroutable, MAX_REMEMBERED_SESSIONS);
       effects.push({
         kind: "log",
         level: "warn",
@@ -334,15 +335,6 @@ export class Dispatcher {
   #rememberRun(runId: string, key: string): void {
     this.#runs.delete(runId);
     this.#runs.set(runId, key);
-    trim(this.#runs, MAX_REMEMBERED_RUNS);
-  }
-}
-
-/** Drops the oldest entries (insertion order) of a map or set beyond `max`. */
-function trim(memory: Map<string, unknown> | Set<string>, max: number): void {
-  while (memory.size > max) {
-    const oldest = memory.keys().next().value;
-    if (oldest === undefined) return;
-    memory.delete(oldest);
+    trimOldest(this.#runs, MAX_REMEMBERED_RUNS);
   }
 }

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Conversation } from "./conversation.ts";
 import {
+  conversationTarget,
   isMattermostId,
   isPlausibleId,
   resolveRoute,
@@ -152,6 +153,21 @@ describe("routeFromDelivery", () => {
     [{ to: `group:${C}` }, null],
   ])("maps %j to %j", (delivery, expected) => {
     expect(routeFromDelivery(delivery)).toEqual(expected);
+  });
+});
+
+describe("conversationTarget", () => {
+  it.each([
+    [`channel:${C}`, { kind: "channel", id: C }],
+    [`user:${U}`, { kind: "user", id: U }],
+    ["channel:", { kind: "channel", id: "" }],
+    ["user:a:b", { kind: "user", id: "a:b" }],
+    [C, undefined],
+    [`group:${C}`, undefined],
+    ["Channel:x", undefined],
+    ["", undefined],
+  ] as const)("reads %j as %j, leaving the id unchecked", (to, expected) => {
+    expect(conversationTarget(to)).toEqual(expected);
   });
 });
 

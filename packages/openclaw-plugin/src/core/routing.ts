@@ -139,13 +139,24 @@ function placeFromEvent(e: { channelId?: string; rootId?: string; dmUserId?: str
 }
 
 /**
+ * An OpenClaw conversation target as the gateway writes it (delivery `to`, message ctx
+ * `conversationId`, a spawn's `requester.to`): `channel:<id>`, or `user:<id>` for a DM. The id is
+ * returned unchecked; undefined for any other form.
+ */
+export function conversationTarget(to: string): { kind: "channel" | "user"; id: string } | undefined {
+  if (to.startsWith("channel:")) return { kind: "channel", id: to.slice("channel:".length) };
+  if (to.startsWith("user:")) return { kind: "user", id: to.slice("user:".length) };
+  return undefined;
+}
+
+/**
  * The conversation an OpenClaw stored delivery context (or a legacy `deliveryContext`) names:
  * `to` is `channel:<id>` or `user:<id>`, `threadId` the root post id. Null for anything else.
  * For a collapsed main session this is only the last inbound route: prefer per-run facts there.
  */
 export function routeFromDelivery(d: { to?: string; threadId?: string | number }): Conversation | null {
-  const match = /^(channel|user):(.*)$/.exec(d.to ?? "");
-  const id = match?.[2];
+  const target = conversationTarget(d.to ?? "");
+  const id = target?.id;
   if (id === undefined || !isPlausibleId(id)) return null;
   let rootId: string | undefined;
   if (typeof d.threadId === "number") {
@@ -156,7 +167,7 @@ export function routeFromDelivery(d: { to?: string; threadId?: string | number }
     rootId = d.threadId;
   }
   const base: Conversation =
-    match?.[1] === "user" ? { kind: "dm", userId: id } : { kind: "channel", channelId: id };
+    target?.kind === "user" ? { kind: "dm", userId: id } : { kind: "channel", channelId: id };
   return withRoot(base, rootId);
 }
 

@@ -9,6 +9,7 @@
  */
 import type { LiveStatusV1 } from "@live-status/contract";
 import { LIVE_STATUS_POST_TYPE } from "@live-status/contract";
+import { trimOldest } from "../core/bounded.ts";
 import type { Conversation } from "../core/conversation.ts";
 import type { CoreConfig, DispatchResult, Step } from "../core/dispatcher.ts";
 import { Dispatcher } from "../core/dispatcher.ts";
@@ -816,10 +817,7 @@ export class LiveStatusRuntime {
       s = { boxesCreated: 0, updates: 0, boxesRemoved: 0, finalState: null };
       this.#summary.set(session, s);
       // Counters for the last sessions only: a gateway that runs for weeks meets new threads every day.
-      if (this.#summary.size > MAX_SUMMARY_SESSIONS) {
-        const oldest = this.#summary.keys().next().value;
-        if (oldest !== undefined) this.#summary.delete(oldest);
-      }
+      trimOldest(this.#summary, MAX_SUMMARY_SESSIONS);
     }
     return s;
   }

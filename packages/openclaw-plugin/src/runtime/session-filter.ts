@@ -4,6 +4,7 @@
  * from the session key and the run's route (the only time the conversation is known for collapsed
  * DM sessions). Sub-agent runs follow their parent's decision. No I/O; memory is bounded.
  */
+import { trimOldest } from "../core/bounded.ts";
 import type { Conversation } from "../core/conversation.ts";
 import type { LiveEvent, RouteEvent } from "../core/events.ts";
 import { resolveRoute, routeFromEvent } from "../core/routing.ts";
@@ -112,8 +113,5 @@ function remember<K, V>(store: Map<K, V> | Set<K>, key: K, value?: V): void {
     store.delete(key);
     store.set(key, value as V);
   } else store.add(key);
-  if (store.size > MAX_REMEMBERED) {
-    const oldest = store.keys().next().value as K;
-    store.delete(oldest);
-  }
+  trimOldest(store, MAX_REMEMBERED);
 }

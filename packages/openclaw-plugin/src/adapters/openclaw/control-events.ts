@@ -6,8 +6,8 @@
  * whole latest plan (`{steps: [{step, status}]}`) after each successful `progress_card`/`update_plan`.
  */
 import type { ApprovalEvent, LiveEvent, PlanEvent, PlanStepStatus } from "../../core/events.ts";
+import type { RunEventBase as Base } from "./stream-events.ts";
 
-type Base = { v: 1; ts: number; session: string; runId: string };
 type Data = Record<string, unknown>;
 
 const STEP_STATUSES: readonly string[] = ["pending", "in_progress", "completed"];

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { LiveEvent } from "../../core/events.ts";
 import type { Logger } from "../../ports/logger.ts";
 import { ManualClock } from "../../runtime/clock.ts";
-import type { OcAgentEvent } from "./agent-event-mapper.ts";
 import { forgetProcessHub, OpenClawHub, processHub } from "./hub.ts";
+import type { OcAgentEvent } from "./payloads.ts";
 
 const SESSION = "agent:main:mattermost:channel:chanA";
 

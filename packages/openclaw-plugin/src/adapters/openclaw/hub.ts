@@ -6,11 +6,12 @@
  * once the service stops or stands down, they are dropped. Nothing here is slow and nothing
  * throws back into the gateway.
  */
+import { trimOldest } from "../../core/bounded.ts";
 import type { LiveEvent } from "../../core/events.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { Logger } from "../../ports/logger.ts";
-import type { OcAgentEvent, OcHookCall } from "./agent-event-mapper.ts";
-import { OpenClawCorrelator } from "./agent-event-mapper.ts";
+import { OpenClawCorrelator } from "./correlator.ts";
+import type { OcAgentEvent, OcHookCall } from "./payloads.ts";
 
 export type HubMode = "buffering" | "attached" | "dropping";
 
@@ -188,10 +189,7 @@ export class OpenClawHub {
     }
     this.#lastSeq.delete(e.runId);
     this.#lastSeq.set(e.runId, e.seq);
-    if (this.#lastSeq.size > MAX_RUNS_SEEN) {
-      const oldest = this.#lastSeq.keys().next().value;
-      if (oldest !== undefined) this.#lastSeq.delete(oldest);
-    }
+    trimOldest(this.#lastSeq, MAX_RUNS_SEEN);
     return false;
   }
 

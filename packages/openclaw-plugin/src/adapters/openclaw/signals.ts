@@ -9,7 +9,7 @@
 
 import { describeError } from "../../core/guards.ts";
 import type { Logger } from "../../ports/logger.ts";
-import { AGENT_EVENT_STREAMS } from "./agent-event-mapper.ts";
+import { AGENT_EVENT_STREAMS } from "./agent-streams.ts";
 import type { AgentEventSubscription, HostApi } from "./host-api.ts";
 import type { OpenClawHub } from "./hub.ts";
 

@@ -1,30 +1,19 @@
-import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { type Captured, loadCapture as load, fixtureId as pad } from "../../../test/support/openclaw-host.ts";
 import type { LiveEvent } from "../../core/events.ts";
-import {
-  type OcAgentEvent,
-  type OcHookCall,
-  OpenClawCorrelator,
-  type Skip,
-  triggerKind,
-} from "./agent-event-mapper.ts";
+import { OpenClawCorrelator } from "./correlator.ts";
+import type { Skip } from "./map-result.ts";
+import type { OcAgentEvent, OcHookCall } from "./payloads.ts";
 
 // Captured from the real gateway (openclaw 2026.9.6, @openclaw/mattermost 2026.9.5); see
 // docs/design/openclaw-integration.md. Ids are the fake Mattermost's padded ids.
-const FIXTURES = new URL("../../../test/fixtures/openclaw/", import.meta.url);
-const pad = (s: string) => (s + "x".repeat(26)).slice(0, 26);
 const TOWN = pad("townsquarechan");
 const ALICE = pad("aliceuser");
 const BOB = pad("bobuser");
 const DM_ALICE = pad("dmalicebotchan");
 const DM_BOB = pad("dmbobbotchan");
 const CHANNEL_SESSION = `agent:main:mattermost:channel:${TOWN}`;
-
-type Captured =
-  | { kind: "agent_event"; t: number; event: OcAgentEvent }
-  | { kind: "hook"; t: number; name: string; event: unknown; ctx: unknown }
-  | { kind: string; t: number };
 
 const HOOKS_WE_FEED = new Set([
   "message_received",
@@ -36,13 +25,6 @@ const HOOKS_WE_FEED = new Set([
   "model_call_started",
   "model_call_ended",
 ]);
-
-function load(name: string): Captured[] {
-  return readFileSync(new URL(name, FIXTURES), "utf8")
-    .trim()
-    .split("\n")
-    .map((line) => JSON.parse(line) as Captured);
-}
 
 function feed(c: OpenClawCorrelator, rec: Captured): { events: LiveEvent[]; skipped: Skip[] } {
   if (rec.kind === "agent_event" && "event" in rec) return c.agentEvent(rec.event as OcAgentEvent);
@@ -260,118 +242,7 @@ describe("failed and aborted runs (fixtures f, g)", () => {
   });
 });
 
-describe("correlation rules", () => {
-  const ts = 1_000;
-  const start = (runId: string, sessionKey: string): OcAgentEvent => ({
-    runId,
-    sessionKey,
-    stream: "lifecycle",
-    ts,
-    data: { phase: "start" },
-  });
-  const text = (runId: string, t: string): OcAgentEvent => ({
-    runId,
-    stream: "assistant",
-    ts,
-    data: { text: t },
-  });
-
-  it("skips content of a run whose start it never saw", () => {
-    const c = new OpenClawCorrelator();
-    expect(c.agentEvent(text("r1", "hi"))).toEqual({
-      events: [],
-      skipped: [{ reason: "unknown_run", runId: "r1", stream: "assistant" }],
-    });
-  });
-
-  it("skips late content of an ended run with its own reason", () => {
-    const c = new OpenClawCorrelator();
-    c.agentEvent(start("r1", "agent:main:main"));
-    c.agentEvent({
-      runId: "r1",
-      sessionKey: "agent:main:main",
-      stream: "lifecycle",
-      ts,
-      data: { phase: "end" },
-    });
-    expect(c.agentEvent(text("r1", "late")).skipped).toEqual([
-      { reason: "run_ended", runId: "r1", stream: "assistant" },
-    ]);
-    expect(c.openRuns).toBe(0);
-  });
-
-  it("ignores streams it does not map without calling them skipped", () => {
-    const c = new OpenClawCorrelator();
-    expect(
-      c.agentEvent({ runId: "r1", stream: "run_status", ts, data: { phase: "preparing_workspace" } }),
-    ).toEqual({
-      events: [],
-      skipped: [],
-    });
-  });
-
-  it("matches a queued DM to the run of its sender, not to the newest message", () => {
-    const c = new OpenClawCorrelator();
-    const received = (sender: string, post: string): OcHookCall => ({
-      name: "message_received",
-      event: { sessionKey: "agent:main:main", senderId: sender, messageId: post },
-      ctx: { conversationId: `user:${sender}`, sessionKey: "agent:main:main" },
-    });
-    c.hook(received(ALICE, "p1"), ts);
-    c.hook(received(BOB, "p2"), ts);
-    c.hook(
-      {
-        name: "before_model_resolve",
-        ctx: { runId: "r1", trigger: "user", senderId: ALICE, chatId: DM_ALICE },
-      },
-      ts,
-    );
-    expect(c.agentEvent(start("r1", "agent:main:main")).events[0]).toMatchObject({
-      type: "route",
-      dmUserId: ALICE,
-      channelId: DM_ALICE,
-    });
-    c.hook(
-      { name: "before_model_resolve", ctx: { runId: "r2", trigger: "user", senderId: BOB, chatId: DM_BOB } },
-      ts,
-    );
-    expect(c.agentEvent(start("r2", "agent:main:main")).events[0]).toMatchObject({
-      dmUserId: BOB,
-      channelId: DM_BOB,
-    });
-  });
-
-  it("gives a user run with no matching message no route rather than someone else's", () => {
-    const c = new OpenClawCorrelator();
-    c.hook(
-      {
-        name: "message_received",
-        event: { sessionKey: "agent:main:main", senderId: ALICE },
-        ctx: { conversationId: `user:${ALICE}` },
-      },
-      ts,
-    );
-    c.hook({ name: "before_model_resolve", ctx: { runId: "r1", trigger: "user", senderId: BOB } }, ts);
-    expect(c.agentEvent(start("r1", "agent:main:main")).events.map((e) => e.type)).toEqual(["run_start"]);
-  });
-
-  it("reports a sub-agent end it cannot place as skipped", () => {
-    const c = new OpenClawCorrelator();
-    expect(
-      c.hook({ name: "subagent_ended", event: { targetSessionKey: "agent:main:subagent:x" }, ctx: {} }, ts),
-    ).toEqual({
-      events: [],
-      skipped: [{ reason: "unknown_requester", hook: "subagent_ended" }],
-    });
-  });
-
-  it("forgets the oldest runs beyond its bound", () => {
-    const c = new OpenClawCorrelator({ maxEntries: 2 });
-    for (const id of ["r1", "r2", "r3"]) c.agentEvent(start(id, `agent:main:s${id}`));
-    expect(c.openRuns).toBe(2);
-    expect(c.agentEvent(text("r1", "x")).skipped[0]?.reason).toBe("unknown_run");
-  });
-
+describe("two sessions at once (fixtures a, c)", () => {
   it("maps the same events whatever way two sessions' signals interleave", () => {
     const a = load("a-channel-two-tools.jsonl");
     const c = load("c-dm-two-users-main-scope.jsonl");
@@ -396,21 +267,5 @@ describe("correlation rules", () => {
       ),
       { numRuns: 50 },
     );
-  });
-});
-
-describe("triggerKind", () => {
-  it.each([
-    ["user", "r", "agent:main:main", "user"],
-    ["heartbeat", "r", "agent:main:main", "heartbeat"],
-    ["cron", "r", "agent:main:cron:j:run:s", "cron"],
-    ["memory", "r", "agent:main:main", "memory"],
-    ["overflow", "r", "agent:main:main", "compaction"],
-    ["manual", "r", "agent:main:main", "other"],
-    [undefined, "r", "agent:main:main", undefined],
-    ["user", "r", "agent:main:subagent:u", "subagent"],
-    ["user", "announce:v1:agent:main:subagent:u:r", "agent:main:main", "subagent"],
-  ] as const)("maps trigger %s (run %s, session %s) to %s", (trigger, runId, session, kind) => {
-    expect(triggerKind(trigger, runId, session)).toBe(kind);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LiveEvent } from "../../core/events.ts";
-import { type OcAgentEvent, OpenClawCorrelator } from "./agent-event-mapper.ts";
+import { OpenClawCorrelator } from "./correlator.ts";
+import type { OcAgentEvent } from "./payloads.ts";
 
 // Payload shapes as openclaw 2026.9.6 emits them (dist: bash-tools, builtin-openclaw tool handlers).
 const SESSION = "agent:main:mattermost:channel:townxxxxxxxxxxxxxxxxxxxxx";
