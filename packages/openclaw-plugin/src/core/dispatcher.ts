@@ -12,7 +12,7 @@ import type { LiveEvent, RunStartEvent, TriggerKind } from "./events.ts";
 import { assertNever } from "./guards.ts";
 import { slotKey } from "./keys.ts";
 import type { LifecycleConfig, SlotEvent, SlotState, Transition } from "./lifecycle.ts";
-import { initialSlot, transition } from "./lifecycle.ts";
+import { initialSlot, isFinished, transition } from "./lifecycle.ts";
 import { resolveRoute, routeFromEvent } from "./routing.ts";
 import { isSubagentKey } from "./session-key.ts";
 
@@ -138,14 +138,14 @@ export class Dispatcher {
   }
 
   /**
-   * Drops a finished slot (completed_guarded or inactive) from memory; the owner keeps it in the
+   * Drops a finished slot ({@link isFinished}) from memory; the owner keeps it in the
    * ledger and hands it back through {@link adopt} when a run starts on it. Returns false (and keeps
    * the slot) for a slot whose run is not over.
    */
   forget(key: string): boolean {
     const state = this.#slots.get(key);
     if (!state) return true;
-    if (state.phase !== "completed_guarded" && state.phase !== "inactive") return false;
+    if (!isFinished(state)) return false;
     this.#slots.delete(key);
     const keys = this.#slotsBySession.get(state.session);
     keys?.delete(key);

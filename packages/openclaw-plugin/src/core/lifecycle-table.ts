@@ -54,7 +54,7 @@ export const TRANSITION_TABLE: Record<Phase, Record<EventCase, TableRow>> = {
     box_gone_current: go("detached"),
     interrupt: go("completing", "finalize_box"),
     restore: go("completing", "finalize_box"),
-    tick_stale: go("completing", "finalize_box"),
+    tick_stale: go("presumed_lost", "finalize_box"),
   }),
   completing: quiet("completing", {
     activate_new: go("active", "remove_box", "create_box"),
@@ -71,6 +71,13 @@ export const TRANSITION_TABLE: Record<Phase, Record<EventCase, TableRow>> = {
     interrupt: go("completed_guarded"),
     restore: go("completed_guarded"),
     tick_stale: go("completed_guarded"),
+  }),
+  presumed_lost: quiet("presumed_lost", {
+    activate_new: go("active", "remove_box", "create_box"),
+    run_end_current: go("completing", "finalize_box"),
+    box_gone_current: go("completed_guarded"),
+    interrupt: go("completed_guarded"),
+    restore: go("completed_guarded"),
   }),
 };
 

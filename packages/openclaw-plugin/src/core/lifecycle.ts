@@ -14,13 +14,22 @@ import { boxKey, slotKey } from "./keys.ts";
 import type { StatusOptions } from "./status-model.ts";
 import { applyChildContent, applyContent, finishStatus, startStatus } from "./status-model.ts";
 
-export const PHASES = ["inactive", "active", "completing", "completed_guarded", "detached"] as const;
+export const PHASES = [
+  "inactive",
+  "active",
+  "completing",
+  "completed_guarded",
+  "detached",
+  "presumed_lost",
+] as const;
 /**
  * - inactive: never had a run here.
  * - active: a run is in progress and its box is live.
  * - completing: the run ended; its final state is being written.
  * - completed_guarded: the final state landed; only a real activation wakes the slot.
  * - detached: a run is in progress but its box cannot be shown (deleted twice, forbidden channel…).
+ * - presumed_lost: the run went silent past the watchdog and its box says `interrupted`; `status`
+ *   keeps following the run unseen, so if the run's own end still arrives the box is corrected to it.
  */
 export type Phase = (typeof PHASES)[number];
 
@@ -110,6 +119,14 @@ export function initialSlot(session: string, conversation: Conversation, now: nu
   };
 }
 
+/**
+ * Whether memory may forget the slot (the ledger keeps it): nothing is owed to its box. A presumed-lost
+ * run may still end, but waiting for it must not hold memory forever.
+ */
+export function isFinished(state: SlotState): boolean {
+  return state.phase === "completed_guarded" || state.phase === "inactive" || state.phase === "presumed_lost";
+}
+
 /** The box a slot shows in `generation` (its current one by default). */
 export function boxIdOf(state: SlotState, generation = state.generation): string {
   return boxKey(slotKey(state.session, state.conversation), generation);
@@ -135,12 +152,14 @@ export function transition(
       if (state.phase !== "completing" || event.generation !== state.generation) return unchanged(state);
       return withTransition(state, { ...state, phase: "completed_guarded" }, [], "final state landed");
     case "box_gone":
-      return onBoxGone(state, event.generation, event.reason);
+      return onBoxGone(state, event.generation, event.reason, now, config);
     case "interrupt":
       if (state.phase === "active")
         return finalize(state, "interrupted", now, `interrupt: ${event.reason}`, config);
       if (state.phase === "detached")
         return withTransition(state, detachedEnded(state), [], `interrupt: ${event.reason}`);
+      if (state.phase === "presumed_lost")
+        return withTransition(state, givenUp(state, now, config), [], `interrupt: ${event.reason}`);
       return unchanged(state);
     case "restore":
       return onRestore(state, now, config);
@@ -159,7 +178,9 @@ function onActivate(state: SlotState, a: Activation, now: number, config: Lifecy
     const old =
       state.phase === "active"
         ? finishStatus(state.status, "interrupted", now, "superseded by a new run")
-        : state.status;
+        : state.phase === "presumed_lost"
+          ? finishStatus(state.status, "interrupted", now, undefined, config.status)
+          : state.status;
     effects.push({ kind: "remove_box", boxId: boxIdOf(state), policy: config.previousBox, status: old });
   }
   const generation = state.generation + 1;
@@ -216,14 +237,16 @@ function onContent(
   now: number,
   config: LifecycleConfig,
 ): TransitionResult {
-  if (state.phase !== "active" && state.phase !== "detached") return unchanged(state);
+  const open = state.phase === "active" || state.phase === "detached" || state.phase === "presumed_lost";
+  if (!open) return unchanged(state);
   if (!belongsToRun(state, event.runId)) return unchanged(state);
   if (state.phase === "detached" || !state.status) return unchanged({ ...state, lastSignalAt: now });
   const status = event.child
     ? applyChildContent(state.status, event.child, event.event, now)
     : applyContent(state.status, event.event, now, config.status);
   const next = { ...state, status, lastSignalAt: now };
-  if (status === state.status) return unchanged(next);
+  // Followed, never shown: content does not wake a box that says interrupted.
+  if (status === state.status || state.phase === "presumed_lost") return unchanged(next);
   return { state: next, effects: [{ kind: "update_box", boxId: boxIdOf(state), status }] };
 }
 
@@ -237,17 +260,39 @@ function onRunEnd(
   const reason = `run_end outcome=${event.outcome}${event.runId ? ` run=${event.runId}` : ""}`;
   if (state.phase === "active")
     return finalize(state, finalStateOf(event.outcome), now, reason, config, event.error);
+  if (state.phase === "presumed_lost")
+    return finalize(
+      state,
+      finalStateOf(event.outcome),
+      now,
+      `${reason}, after the watchdog`,
+      config,
+      event.error,
+    );
   if (state.phase === "detached") return withTransition(state, detachedEnded(state), [], reason);
   return unchanged(state);
 }
 
-function onBoxGone(state: SlotState, generation: number, reason: string): TransitionResult {
+function onBoxGone(
+  state: SlotState,
+  generation: number,
+  reason: string,
+  now: number,
+  config: LifecycleConfig,
+): TransitionResult {
   if (generation !== state.generation || !state.boxVisible) return unchanged(state);
   const next = { ...state, boxVisible: false };
   if (state.phase === "active")
     return withTransition(state, { ...next, phase: "detached" }, [], `box gone: ${reason}`);
   if (state.phase === "completing")
     return withTransition(state, { ...next, phase: "completed_guarded" }, [], `box gone: ${reason}`);
+  if (state.phase === "presumed_lost")
+    return withTransition(
+      state,
+      { ...givenUp(state, now, config), boxVisible: false },
+      [],
+      `box gone: ${reason}`,
+    );
   return unchanged(next);
 }
 
@@ -277,6 +322,9 @@ function onRestore(state: SlotState, now: number, config: LifecycleConfig): Tran
         [],
         "restore: the process stopped while the run was live",
       );
+    case "presumed_lost":
+      // The run did not outlive the process; the box already says interrupted.
+      return withTransition(state, givenUp(state, now, config), [], "restore: the run went silent before");
     case "inactive":
     case "completed_guarded":
       return unchanged(state);
@@ -290,7 +338,12 @@ function onTick(state: SlotState, now: number, config: LifecycleConfig): Transit
   const limit = isBusy(state.status) ? config.staleWhileBusyMs : config.staleAfterMs;
   if (silentFor < limit) return unchanged(state);
   const reason = `no signal for ${Math.round(silentFor / 1000)} s`;
-  if (state.phase === "active") return finalize(state, "interrupted", now, reason, config);
+  if (state.phase === "active") {
+    // The box says interrupted; the slot keeps listening for the run's own end.
+    const ended = finalize(state, "interrupted", now, reason, config);
+    const next: SlotState = { ...ended.state, phase: "presumed_lost", status: state.status };
+    return withTransition(state, next, ended.effects, reason);
+  }
   if (state.phase === "detached") return withTransition(state, detachedEnded(state), [], reason);
   return unchanged(state);
 }
@@ -326,6 +379,12 @@ function finalize(
 
 function belongsToRun(state: SlotState, runId: string | undefined): boolean {
   return runId === undefined || state.runId === null || runId === state.runId;
+}
+
+/** A presumed-lost run given up for good: the slot settles on the interrupted state its box shows. */
+function givenUp(state: SlotState, now: number, config: LifecycleConfig): SlotState {
+  const status = state.status && finishStatus(state.status, "interrupted", now, undefined, config.status);
+  return { ...state, phase: "completed_guarded", status };
 }
 
 function detachedEnded(state: SlotState): SlotState {

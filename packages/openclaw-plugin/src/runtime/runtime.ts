@@ -18,7 +18,7 @@ import type { Effect } from "../core/effects.ts";
 import type { LiveEvent } from "../core/events.ts";
 import { assertNever, describeError } from "../core/guards.ts";
 import { parseBoxKey } from "../core/keys.ts";
-import type { SlotEvent, SlotState } from "../core/lifecycle.ts";
+import { isFinished, type SlotEvent, type SlotState } from "../core/lifecycle.ts";
 import { type RenderedPost, renderPost, renderReceipt } from "../core/render.ts";
 import type { RenderContext } from "../core/render-controls.ts";
 import { finishStatus, startStatus } from "../core/status-model.ts";
@@ -825,10 +825,6 @@ export class LiveStatusRuntime {
   #newId(): string {
     return this.#o.newId ? this.#o.newId() : crypto.randomUUID().replaceAll("-", "");
   }
-}
-
-function isFinished(state: SlotState): boolean {
-  return state.phase === "completed_guarded" || state.phase === "inactive";
 }
 
 function receiptPost(status: LiveStatusV1): RenderedPost {

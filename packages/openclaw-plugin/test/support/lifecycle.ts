@@ -51,5 +51,12 @@ export function slotIn(phase: Phase, now = T0): SlotState {
       );
     case "detached":
       return run(fresh, [activate("r1"), { type: "box_gone", generation: 1, reason: "deleted twice" }], now);
+    case "presumed_lost":
+      return transition(
+        run(fresh, [activate("r1")], now),
+        { type: "tick" },
+        now + testConfig.staleAfterMs,
+        testConfig,
+      ).state;
   }
 }
