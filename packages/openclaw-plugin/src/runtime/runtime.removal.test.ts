@@ -1,6 +1,11 @@
 import { assertServedAccordingToSpec } from "@live-status/fake-mattermost";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type OutageWorld, startOutageWorld, stateOf } from "../../test/support/outage-world.ts";
+import {
+  type OutageWorld,
+  type Process,
+  startOutageWorld,
+  stateOf,
+} from "../../test/support/outage-world.ts";
 
 let world: OutageWorld;
 
@@ -17,6 +22,22 @@ const start = (runId: string) => world.event({ type: "run_start", runId });
 const end = (runId: string) => world.event({ type: "run_end", runId, outcome: "ok" });
 const visible = () => world.boxes().filter((post) => post.delete_at === 0);
 
+/** Kills `first` while the buried box's removal is owed, restarts after the outage and checks only the fresh box is left. */
+async function restartAndExpectOnlyFreshBox(
+  first: Process,
+  buried: string | undefined,
+  outageLeftMs: number,
+) {
+  world.kill(first);
+  await world.wire.advance(outageLeftMs);
+  const second = world.start();
+  await world.settle(second);
+  expect(visible().map((post) => post.id)).not.toContain(buried);
+  expect(visible()).toHaveLength(1);
+  expect(second.ledger.listOutbox()).toEqual([]);
+  return second;
+}
+
 describe("the removal of a buried box is an obligation kept across restarts", () => {
   it("a delete cut short by kill -9 is done by the next start: only the fresh box is left", async () => {
     const first = world.start();
@@ -30,15 +51,8 @@ describe("the removal of a buried box is an obligation kept across restarts", ()
     first.runtime.ingest(start("r2"));
     await world.wire.advance(3_000);
     expect(first.ledger.listOutbox().map((e) => e.kind)).toContain("delete");
-    world.kill(first);
-    await world.wire.advance(60_000);
-
-    const second = world.start();
-    await world.settle(second);
-    expect(visible().map((post) => post.id)).not.toContain(buried);
-    expect(visible()).toHaveLength(1);
+    const second = await restartAndExpectOnlyFreshBox(first, buried, 60_000);
     expect(stateOf(visible()[0])).toBe("interrupted");
-    expect(second.ledger.listOutbox()).toEqual([]);
     expect(second.ledger.getBox(`${world.session}|channel:${world.channelId}#1`)?.state).toBe("removed");
   });
 
@@ -51,14 +65,7 @@ describe("the removal of a buried box is an obligation kept across restarts", ()
     world.outage(60_000, "reset");
     first.runtime.ingest(start("r2"));
     await world.wire.advance(3_000);
-    world.kill(first);
-    await world.wire.advance(60_000);
-
-    const second = world.start();
-    await world.settle(second);
-    expect(visible().map((post) => post.id)).not.toContain(buried);
-    expect(visible()).toHaveLength(1);
-    expect(second.ledger.listOutbox()).toEqual([]);
+    await restartAndExpectOnlyFreshBox(first, buried, 60_000);
   });
 
   it("a buried box whose final was still owed is removed by the next start, not finished", async () => {
@@ -71,13 +78,6 @@ describe("the removal of a buried box is an obligation kept across restarts", ()
     first.runtime.ingest(start("r2"));
     await world.wire.advance(40_000);
     expect(first.ledger.listOutbox().map((e) => e.kind)).toContain("delete");
-    world.kill(first);
-    await world.wire.advance(60_000);
-
-    const second = world.start();
-    await world.settle(second);
-    expect(visible().map((post) => post.id)).not.toContain(buried);
-    expect(visible()).toHaveLength(1);
-    expect(second.ledger.listOutbox()).toEqual([]);
+    await restartAndExpectOnlyFreshBox(first, buried, 60_000);
   });
 });
