@@ -273,6 +273,13 @@ describe.each(implementations)("%s", (_name, open) => {
       expect(ledger.listOutbox()).toEqual([outboxEntry({ updatedAt: 2000 })]);
     });
 
+    it.each(["delete", "receipt"] as const)("keeps a buried box's %s, replacing its final", (kind) => {
+      ledger.putOutbox(outboxEntry());
+      const removal = outboxEntry({ kind, updatedAt: 3000 });
+      ledger.putOutbox(removal);
+      expect(ledger.listOutbox()).toEqual([removal]);
+    });
+
     it("drops an entry once settled, and settling twice is harmless", () => {
       ledger.putOutbox(outboxEntry());
       ledger.deleteOutbox(outboxEntry().boxId);
