@@ -7,7 +7,7 @@
 /** Run triggers that may get a box. Heartbeat, memory-flush and compaction runs never do. */
 export const BOX_TRIGGERS = ["user", "cron", "subagent"] as const;
 
-import { isRecord } from "../core/guards.ts";
+import { isRecord, messageOf } from "../core/guards.ts";
 export type BoxTrigger = (typeof BOX_TRIGGERS)[number];
 
 export const PREVIOUS_BOX_POLICIES = ["delete", "receipt"] as const;
@@ -221,7 +221,7 @@ export function compilePattern(text: string): RegExp | string {
   try {
     re = new RegExp(source, flags);
   } catch (error) {
-    return `${show(text)} is not a valid regular expression (${error instanceof Error ? error.message : String(error)})`;
+    return `${show(text)} is not a valid regular expression (${messageOf(error)})`;
   }
   if (re.test("")) return `${show(text)} matches the empty string, so it would mask nothing useful`;
   return re;

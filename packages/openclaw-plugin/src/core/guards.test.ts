@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertNever, describeError, isRecord } from "./guards.ts";
+import { assertNever, describeError, isRecord, messageOf } from "./guards.ts";
 
 describe("isRecord", () => {
   it.each([
@@ -27,6 +27,13 @@ describe("describeError", () => {
   it("prints anything else as text", () => {
     expect(describeError("plain")).toBe("plain");
     expect(describeError(42)).toBe("42");
+  });
+});
+
+describe("messageOf", () => {
+  it("gives an error's message alone, and anything else as text", () => {
+    expect(messageOf(new TypeError("bad"))).toBe("bad");
+    expect(messageOf("plain")).toBe("plain");
   });
 });
 

@@ -10,6 +10,11 @@ export function assertNever(x: never, what = "value"): never {
   throw new Error(`unhandled ${what}: ${JSON.stringify(x)}`);
 }
 
+/** The message alone, for texts that already say what failed. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** One line for a log: the error's code (a Node errno code) or its class name, then its message. */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);

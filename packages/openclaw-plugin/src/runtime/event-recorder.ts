@@ -6,6 +6,7 @@
  */
 import { serializeEvent } from "../core/event-parse.ts";
 import type { LiveEvent } from "../core/events.ts";
+import { messageOf } from "../core/guards.ts";
 import { redactText, redactValue } from "../core/redaction/index.ts";
 import type { Logger } from "../ports/logger.ts";
 
@@ -85,7 +86,7 @@ export class EventRecorder {
       this.#dropped++;
       this.#o.log.warn("recordEvents: an event could not be encoded; skipped", {
         type: e.type,
-        error: error instanceof Error ? error.message : String(error),
+        error: messageOf(error),
       });
       return;
     }

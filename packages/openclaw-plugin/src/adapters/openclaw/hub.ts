@@ -8,6 +8,7 @@
  */
 import { trimOldest } from "../../core/bounded.ts";
 import type { LiveEvent } from "../../core/events.ts";
+import { describeError } from "../../core/guards.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { Logger } from "../../ports/logger.ts";
 import { OpenClawCorrelator } from "./correlator.ts";
@@ -198,7 +199,7 @@ export class OpenClawHub {
     if (this.#failures > LOGGED_FAILURES && this.#failures % 1_000 !== 0) return;
     this.#log.error(`handling ${what} failed; the gateway is unaffected`, {
       ...fields,
-      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      error: describeError(error),
       failures: this.#failures,
     });
   }
