@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FakeMattermost } from "@live-status/fake-mattermost";
-import { BoxReporter } from "./box-reporter.ts";
+import { BoxReporter } from "./box-watch.ts";
 import { Cleanups } from "./cleanups.ts";
 import { type DemoState, demoState } from "./demo-state.ts";
 import { ensureBuilt, PLUGIN_BUNDLE } from "./ensure-built.ts";
