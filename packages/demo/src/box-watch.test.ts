@@ -1,6 +1,14 @@
 import type { LiveStatusV1 } from "@live-status/contract";
 import { describe, expect, it } from "vitest";
-import { type BoxSnapshot, boxSnapshots, boxSummary, diffBoxes, type PostLike } from "./box-watch.ts";
+import {
+  type BoxChange,
+  BoxReporter,
+  type BoxSnapshot,
+  boxSnapshots,
+  boxSummary,
+  diffBoxes,
+  type PostLike,
+} from "./box-watch.ts";
 import { boxLine } from "./progress.ts";
 
 function status(over: Partial<LiveStatusV1> = {}): LiveStatusV1 {
@@ -72,5 +80,26 @@ describe("box watcher", () => {
     expect(diffBoxes(snap([gone]), boxSnapshots([gone]))).toEqual([]);
     const line = changes[0] && boxLine(changes[0], () => "a thread in ~town-square");
     expect(line).toContain("old box removed from a thread in ~town-square");
+  });
+});
+
+describe("BoxReporter", () => {
+  it("reports each change of a box once, at the look that first sees it", () => {
+    let posts: PostLike[] = [];
+    const changes: BoxChange["kind"][] = [];
+    const reporter = new BoxReporter(
+      () => posts,
+      (c) => changes.push(c.kind),
+    );
+    reporter.check();
+    expect(changes).toEqual([]);
+    posts = [box("b", status())];
+    reporter.check();
+    reporter.check();
+    expect(changes).toEqual(["created"]);
+    posts = [box("b", status({ state: "done", endedAt: 9 }))];
+    reporter.check();
+    reporter.check();
+    expect(changes).toEqual(["created", "finalized"]);
   });
 });

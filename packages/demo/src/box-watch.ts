@@ -113,3 +113,24 @@ function countsOf(s: LiveStatusV1): string {
 function kilo(n: number): string {
   return n < 1000 ? String(n) : `${(n / 1000).toFixed(1)}k`;
 }
+
+/**
+ * Tells what happened to status boxes since the last look (`check`). The caller decides when to
+ * look: a timer, the end of a turn.
+ */
+export class BoxReporter {
+  private seen = new Map<string, BoxSnapshot>();
+  private readonly posts: () => readonly PostLike[];
+  private readonly onChange: (change: BoxChange) => void;
+
+  constructor(posts: () => readonly PostLike[], onChange: (change: BoxChange) => void) {
+    this.posts = posts;
+    this.onChange = onChange;
+  }
+
+  check(): void {
+    const boxes = boxSnapshots(this.posts());
+    for (const change of diffBoxes(this.seen, boxes)) this.onChange(change);
+    this.seen = new Map(boxes.map((b) => [b.id, b]));
+  }
+}

@@ -1,23 +1,28 @@
 /**
  * The demo, put together: the fake Mattermost seeded with the scene's world, the web view on one
  * port (which also forwards the API to the fake), a watcher that reports what happens to status
- * boxes, and plays of the scene through the real `live-status replay` command.
+ * boxes (box-reporter.ts), and plays of the scene through the real `live-status replay` command
+ * (plays.ts). Each part is its own module with its own tests; this file only wires them.
  */
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type FakeMattermost, type FakePost, startFakeMattermost } from "@live-status/fake-mattermost";
-import { type BoxSnapshot, boxSnapshots, diffBoxes } from "./box-watch.ts";
+import type { FakeMattermost } from "@live-status/fake-mattermost";
+import { BoxReporter } from "./box-watch.ts";
+import { Cleanups } from "./cleanups.ts";
+import { type DemoState, demoState } from "./demo-state.ts";
 import { ensureBuilt, PLUGIN_BUNDLE } from "./ensure-built.ts";
 import { pageAssets, type ReactBuild } from "./http/page-assets.ts";
 import { startWebServer } from "./http/web-server.ts";
-import { localTarget } from "./local-target.ts";
-import { type PlayEvent, type PlayResult, playScene } from "./player.ts";
+import { localTarget, turnPlace } from "./local-target.ts";
+import { PagePolls } from "./page-polls.ts";
+import { type PlayResult, playScene } from "./player.ts";
+import { Plays } from "./plays.ts";
 import { boxLine, playLine } from "./progress.ts";
 import { RemoteRuns } from "./remote.ts";
 import { REPO_ROOT } from "./replay-child.ts";
 import { loadScene, type Scene } from "./scene.ts";
-import { type Place, placeLabel, SeedClock, type SeededWorld, seedWorld, type WorldView } from "./world.ts";
+import { type Place, placeLabel, type SeededWorld, startSeededFake } from "./world.ts";
 
 export const DEFAULT_SCENE = join(REPO_ROOT, "packages/demo/scenes/morning/scene.json");
 export const DEFAULT_PORT = 8065;
@@ -36,26 +41,6 @@ export interface DemoOptions {
   log?: (line: string) => void;
   /** Ends a finished play's line with the "Play again" hint (default true; false with --once, whose page goes away). */
   replayHint?: boolean;
-}
-
-/** A post as the web view gets it. */
-export type ViewPost = Pick<
-  FakePost,
-  "id" | "channel_id" | "root_id" | "user_id" | "message" | "type" | "props" | "create_at" | "edit_at"
->;
-
-export interface PlayProgress {
-  phase: "waiting" | "playing" | "done" | "stopped";
-  plays: number;
-  turn: { index: number; total: number; title: string; caption: string; place: Place } | null;
-}
-
-/** What `GET /demo/api/state` answers. */
-export interface DemoState extends WorldView {
-  title: string;
-  posts: ViewPost[];
-  play: PlayProgress;
-  remote: { state: string };
 }
 
 export interface Demo {
@@ -81,38 +66,6 @@ const WATCH_MS = 150;
 /** An open page polls every 400 ms: a second without a poll means no page is waiting for the end. */
 const PAGE_POLL_GAP_MS = 1_000;
 
-/** Counts the page's state requests, so stopping can wait until an open page has seen the end. */
-class PagePolls {
-  private lastAt = 0;
-  private waiters = new Set<() => void>();
-
-  served(): void {
-    this.lastAt = Date.now();
-    for (const w of [...this.waiters]) w();
-  }
-
-  /** Resolves after `count` more polls, or when none comes for `gapMs`; at once when no page polled lately. */
-  async next(count: number, gapMs: number): Promise<void> {
-    for (let i = 0; i < count; i++) {
-      if (Date.now() - this.lastAt > gapMs) return;
-      let polled: () => void = () => {};
-      const next = new Promise<void>((ok) => {
-        polled = ok;
-      });
-      this.waiters.add(polled);
-      const timer = setTimeout(polled, gapMs);
-      await next;
-      clearTimeout(timer);
-      this.waiters.delete(polled);
-    }
-  }
-}
-
-function viewPost(p: FakePost): ViewPost {
-  const { id, channel_id, root_id, user_id, message, type, props, create_at, edit_at } = p;
-  return { id, channel_id, root_id, user_id, message, type, props, create_at, edit_at };
-}
-
 /** Starts everything and schedules the first play. Always `stop()` it. */
 export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
   const log = o.log ?? (() => {});
@@ -120,75 +73,50 @@ export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
   const scene = await loadScene(o.scenePath ?? DEFAULT_SCENE);
   await ensureBuilt(log);
 
-  const clock = new SeedClock();
-  const fake = await startFakeMattermost({
-    botUsername: scene.world.bot,
-    users: scene.world.users,
-    now: clock.now,
-  });
-  const cleanups: (() => Promise<void> | void)[] = [() => fake.close()];
-  const cleanup = async () => {
-    for (const c of cleanups.reverse()) await c();
-  };
+  const { fake, seeded: world } = await startSeededFake(scene.world);
+  const cleanups = new Cleanups();
+  cleanups.add(() => fake.close());
   try {
-    const world = seedWorld(fake, scene.world, clock);
     const workRoot = await mkdtemp(join(tmpdir(), "live-status-demo-"));
-    cleanups.push(() => rm(workRoot, { recursive: true, force: true }));
+    cleanups.add(() => rm(workRoot, { recursive: true, force: true }));
     const localDir = join(workRoot, "local");
     await mkdir(localDir);
     const name = (p: Place) => placeLabel(world.view, p);
-
-    const stopping = new AbortController();
-    const progress: PlayProgress = { phase: "waiting", plays: 0, turn: null };
-    const pids: number[] = [];
-    // Until the first play starts, `played()` waits for it.
-    let firstStarted: (run: Promise<PlayResult>) => void = () => {};
-    let current = new Promise<PlayResult>((ok) => {
-      firstStarted = ok;
-    });
-    let playing = false;
     const remote = new RemoteRuns({ scene, speed, workRoot, log });
-    cleanups.push(() => remote.stop());
+    cleanups.add(() => remote.stop());
 
     // The terminal hears about boxes from what Mattermost holds, as a person would see them.
-    let seen = new Map<string, BoxSnapshot>();
-    const watch = () => {
-      const boxes = boxSnapshots(fake.posts());
-      for (const change of diffBoxes(seen, boxes)) log(boxLine(change, name));
-      seen = new Map(boxes.map((b) => [b.id, b]));
-    };
-    const watcher = setInterval(watch, WATCH_MS);
-    cleanups.push(() => clearInterval(watcher));
+    const boxes = new BoxReporter(
+      () => fake.posts(),
+      (change) => log(boxLine(change, name)),
+    );
+    const watcher = setInterval(() => boxes.check(), WATCH_MS);
+    cleanups.add(() => clearInterval(watcher));
 
-    const state = (): DemoState => ({
-      ...world.view,
-      title: scene.title,
-      posts: fake
-        .posts()
-        .filter((p) => p.delete_at === 0)
-        .map(viewPost),
-      play: structuredClone(progress),
-      remote: { state: remote.status().state },
+    const plays = new Plays({
+      // `target` needs the web server's address; it exists before any play starts.
+      playOnce: (signal, onEvent) => playScene({ scene, target, speed, workDir: localDir, signal, onEvent }),
+      placeOf: (turn) => turnPlace(turn, world.ids),
+      onEvent: (e) => {
+        if (e.kind === "replayed") boxes.check();
+        const line = playLine(e, name, { verbose: o.verbose ?? false });
+        if (line !== undefined) log(line);
+      },
+      onEnded: () => boxes.check(),
+      log,
+      replayHint: o.replayHint !== false,
     });
+    cleanups.add(() => plays.stop());
 
-    const onEvent = (e: PlayEvent) => {
-      if (e.kind === "pid") pids.push(e.pid);
-      if (e.kind === "turn") {
-        const ch = world.ids.get(e.turn.post.in) ?? "";
-        const root = e.turn.post.thread === undefined ? undefined : world.ids.get(e.turn.post.thread);
-        progress.turn = {
-          index: e.index,
-          total: e.total,
-          title: e.turn.title,
-          caption: e.turn.caption,
-          place: root === undefined ? { channelId: ch } : { channelId: ch, rootId: root },
-        };
-      }
-      if (e.kind === "replayed") watch();
-      const line = playLine(e, name, { verbose: o.verbose ?? false });
-      if (line !== undefined) log(line);
-    };
-
+    const state = (): DemoState =>
+      demoState({
+        view: world.view,
+        title: scene.title,
+        posts: fake.posts(),
+        progress: plays.progress,
+        remoteState: remote.status().state,
+      });
+    const pagePolls = new PagePolls();
     const web = await startWebServer({
       port: o.port ?? DEFAULT_PORT,
       strictPort: o.strictPort ?? false,
@@ -199,97 +127,48 @@ export async function startDemo(o: DemoOptions = {}): Promise<Demo> {
       })),
       upstream: new URL(fake.url),
       state: () => {
-        pageSeen();
+        plays.pageSeen();
         pagePolls.served();
         return state();
       },
       playAgain: () =>
-        play() ? { ok: true } : { ok: false, status: 409, error: "The scene is already playing." },
+        plays.play() ? { ok: true } : { ok: false, status: 409, error: "The scene is already playing." },
       startRemote: (body) => remote.start(body),
       remoteStatus: () => remote.status(),
     });
-    cleanups.push(() => web.close());
+    cleanups.add(() => web.close());
     const target = localTarget(fake, world, web.url);
 
-    function play(): boolean {
-      if (playing || stopping.signal.aborted) return false;
-      playing = true;
-      progress.phase = "playing";
-      progress.plays++;
-      const started = Date.now();
-      const run = playScene({
-        scene,
-        target,
-        speed,
-        workDir: localDir,
-        signal: stopping.signal,
-        onEvent,
-      }).then(
-        (result) => {
-          watch();
-          playing = false;
-          progress.phase = result.stopped ? "stopped" : "done";
-          if (!result.stopped)
-            log(
-              `\n■ Scene played in ${Math.round((Date.now() - started) / 1000)} s${
-                result.failedTurns > 0 ? `, ${result.failedTurns} turn(s) failed` : ""
-              }.${o.replayHint === false ? "" : ' Use "Play again" in the page to replay it.'}`,
-            );
-          return result;
-        },
-        (error: unknown) => {
-          playing = false;
-          progress.phase = "stopped";
-          throw error;
-        },
-      );
-      if (progress.plays === 1) firstStarted(run);
-      current = run;
-      return true;
-    }
-
-    // The first play waits for someone to look, so nobody misses the beginning.
-    let firstPlay: NodeJS.Timeout | undefined;
-    let begun = false;
-    const pageSeen = () => {
-      if (begun && progress.plays === 0) {
-        clearTimeout(firstPlay);
-        play();
-      }
-    };
-    cleanups.push(() => clearTimeout(firstPlay));
-
-    let stopped: Promise<void> | undefined;
-    const pagePolls = new PagePolls();
+    const stop = once(async () => {
+      clearInterval(watcher);
+      await plays.stop();
+      boxes.check();
+      // An open page gets the final boxes (interrupted, not running) before the server goes.
+      await pagePolls.next(2, PAGE_POLL_GAP_MS);
+      await cleanups.run();
+    });
     return {
       url: web.url,
       fake,
       world,
       scene,
       state,
-      begin: (waitForPageMs) => {
-        if (begun) return;
-        begun = true;
-        if (waitForPageMs <= 0) play();
-        else firstPlay = setTimeout(() => play(), waitForPageMs);
-      },
-      played: () => current,
-      replayPids: () => [...pids],
-      stop: () => {
-        stopped ??= (async () => {
-          clearInterval(watcher);
-          stopping.abort();
-          if (playing) await current.catch(() => undefined);
-          watch();
-          // An open page gets the final boxes (interrupted, not running) before the server goes.
-          await pagePolls.next(2, PAGE_POLL_GAP_MS);
-          await cleanup();
-        })();
-        return stopped;
-      },
+      begin: (waitForPageMs) => plays.begin(waitForPageMs),
+      played: () => plays.played(),
+      replayPids: () => plays.replayPids(),
+      stop,
     };
   } catch (error) {
-    await cleanup();
+    await cleanups.run();
     throw error;
   }
+}
+
+/** The first call runs `f`; every call gets its promise. */
+function once(f: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => {
+    running ??= f();
+    return running;
+  };
 }

@@ -11,15 +11,8 @@ import type { Place, SeededWorld } from "./world.ts";
  * `url` (the demo's port, which forwards the API to the fake).
  */
 export function localTarget(fake: FakeMattermost, world: SeededWorld, url: string): TurnTarget {
-  const id = (ref: string): string => {
-    const found = world.ids.get(ref);
-    if (found === undefined) throw new Error(`unknown ref ${ref}`);
-    return found;
-  };
-  const placeOf = (turn: SceneTurn): Place => {
-    const channelId = id(turn.post.in);
-    return turn.post.thread === undefined ? { channelId } : { channelId, rootId: id(turn.post.thread) };
-  };
+  const id = (ref: string): string => idOf(ref, world.ids);
+  const placeOf = (turn: SceneTurn): Place => turnPlace(turn, world.ids);
   return {
     url,
     token: fake.botToken,
@@ -42,4 +35,16 @@ export function localTarget(fake: FakeMattermost, world: SeededWorld, url: strin
       );
     },
   };
+}
+
+/** Where a turn's message goes in the seeded world: its channel, and its thread root when it is a reply. */
+export function turnPlace(turn: SceneTurn, ids: ReadonlyMap<string, string>): Place {
+  const channelId = idOf(turn.post.in, ids);
+  return turn.post.thread === undefined ? { channelId } : { channelId, rootId: idOf(turn.post.thread, ids) };
+}
+
+function idOf(ref: string, ids: ReadonlyMap<string, string>): string {
+  const found = ids.get(ref);
+  if (found === undefined) throw new Error(`unknown ref ${ref}`);
+  return found;
 }

@@ -1,4 +1,4 @@
-import type { FakeMattermost } from "@live-status/fake-mattermost";
+import { type FakeMattermost, startFakeMattermost } from "@live-status/fake-mattermost";
 import type { HistoryPost, SceneWorld } from "./scene.ts";
 
 /** A channel as the web view lists it. */
@@ -115,4 +115,21 @@ export function placeLabel(view: WorldView, place: Place): string {
   if (channel?.kind === "dm") return `the DM ${channel.with} ↔ ${bot}`;
   const base = channel === undefined ? place.channelId : `~${channel.name}`;
   return place.rootId ? `a thread in ${base}` : base;
+}
+
+/**
+ * Starts a fake Mattermost with the world's people and the bot, seeded by {@link seedWorld}; closes
+ * it again when seeding fails.
+ */
+export async function startSeededFake(
+  world: SceneWorld,
+): Promise<{ fake: FakeMattermost; seeded: SeededWorld }> {
+  const clock = new SeedClock();
+  const fake = await startFakeMattermost({ botUsername: world.bot, users: world.users, now: clock.now });
+  try {
+    return { fake, seeded: seedWorld(fake, world, clock) };
+  } catch (error) {
+    await fake.close();
+    throw error;
+  }
 }

@@ -52,7 +52,7 @@ describe.skipIf(!runs)("the demo page in headless Chromium", () => {
   });
 
   it(
-    "draws the running box with the webapp's component under alice's question",
+    "draws the running box with the webapp's component under alice's question, without buttons nobody could use",
     async () => {
       const box = page.locator(".center .ls-box").first();
       await box.waitFor();
@@ -61,6 +61,9 @@ describe.skipIf(!runs)("the demo page in headless Chromium", () => {
       const post = page.locator(".center li.post").filter({ has: page.locator(".ls-box") });
       expect(await post.locator(".post__author").innerText()).toBe("openclaw");
       expect(await post.getAttribute("data-post-type")).toBe("custom_live_status");
+      // Nobody is signed in to the demo page, so a press could send nothing: no Stop, no approval buttons.
+      expect(await box.locator(".ls-button").count()).toBe(0);
+      expect(await box.getByRole("button", { name: "Stop" }).count()).toBe(0);
     },
     30_000 * SLOW,
   );

@@ -55,6 +55,19 @@ describe("which buttons a box shows", () => {
     expect(controlsView({ ...waiting, state, endedAt: T0 + 1 }, false)).toEqual({});
   });
 
+  it("shows what waits but no button on a page nobody is signed in to", () => {
+    expect(controlsView(waiting, false, undefined, false)).toEqual({
+      approve: {
+        approvalId: APPROVAL,
+        shortId: "a1b2c3d4",
+        command: "npm publish",
+        buttons: [],
+        disabled: false,
+      },
+    });
+    expect(controlsView(status(), false, undefined, false)).toEqual({});
+  });
+
   it("shows nothing on a box a newer run superseded", () => {
     expect(controlsView(waiting, true)).toEqual({});
   });

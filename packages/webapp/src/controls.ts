@@ -77,8 +77,14 @@ export function controlText(action: ControlAction, botUsername: string): string 
  * The buttons of a box. None for a final box or one a newer box superseded; approval buttons only
  * while the run waits for an approval (a press is remembered per approval id, so the next approval
  * gets fresh buttons); Stop while it runs, showing "Stopping…" once pressed until the run's end.
+ * A page nobody is signed in to could send nothing: it shows what waits, without any button.
  */
-export function controlsView(status: LiveStatusV1, superseded: boolean, pressed?: Pressed): ControlsView {
+export function controlsView(
+  status: LiveStatusV1,
+  superseded: boolean,
+  pressed?: Pressed,
+  signedIn = true,
+): ControlsView {
   if (status.state !== "running" || superseded) return {};
   const view: ControlsView = {};
   const busy = pressed?.phase === "sending";
@@ -89,7 +95,7 @@ export function controlsView(status: LiveStatusV1, superseded: boolean, pressed?
     const approve: ApproveView = {
       approvalId: waiting.approvalId,
       shortId: shortApprovalId(waiting.approvalId),
-      buttons: DECISIONS.map(({ decision, label }) => ({ decision, label })),
+      buttons: signedIn ? DECISIONS.map(({ decision, label }) => ({ decision, label })) : [],
       disabled: busy || stopSent || (mine && pressed?.phase === "sent"),
     };
     if (waiting.command) approve.command = clip(waiting.command, 120);
@@ -101,6 +107,7 @@ export function controlsView(status: LiveStatusV1, superseded: boolean, pressed?
     }
     view.approve = approve;
   }
+  if (!signedIn) return view;
   view.stop = { label: stopSent ? "Stopping…" : "Stop", disabled: busy || stopSent };
   if (pressed?.phase === "failed") view.error = `Could not send: ${clip(pressed.reason, 160)}`;
   return view;

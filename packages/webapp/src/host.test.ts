@@ -74,8 +74,19 @@ describe("browserHost", () => {
     expect(await signedIn().username(fake.botUserId)).toBe("livebot");
   });
 
+  it("knows a person is signed in only from the store's current user", () => {
+    const store = (currentUserId?: string): HostStore => ({
+      getState: () => ({ entities: { users: { ...(currentUserId && { currentUserId }), profiles: {} } } }),
+      subscribe: () => () => {},
+    });
+    expect(signedIn(undefined, store(alice.id)).signedIn()).toBe(true);
+    expect(signedIn(undefined, store()).signedIn()).toBe(false);
+    expect(signedIn().signedIn()).toBe(false);
+  });
+
   it("treats a store that is not a Redux store as an empty page", () => {
     const host = signedIn(undefined, {});
+    expect(host.signedIn()).toBe(false);
     expect(host.loadedPosts()).toEqual([]);
     expect(typeof host.subscribe(() => {})).toBe("function");
   });

@@ -13,6 +13,12 @@ export interface HostStore {
 }
 
 export interface ControlHost {
+  /**
+   * Whether the page has a signed-in person (the store's `entities.users.currentUserId`, which
+   * Mattermost sets before it loads plugins). Without one a press could send nothing, so the box
+   * draws no buttons.
+   */
+  signedIn(): boolean;
   /** Creates a post as the signed-in person. */
   createPost(post: { channel_id: string; root_id: string; message: string }): Promise<void>;
   /** The post as the server has it now. */
@@ -30,7 +36,7 @@ export interface ControlHost {
 interface StoreShape {
   entities?: {
     posts?: { posts?: Record<string, PostLike> };
-    users?: { profiles?: Record<string, { username?: string }> };
+    users?: { currentUserId?: string; profiles?: Record<string, { username?: string }> };
   };
 }
 
@@ -79,6 +85,7 @@ export function browserHost(o: BrowserHostOptions = {}): ControlHost {
   }
 
   return {
+    signedIn: () => Boolean(state().entities?.users?.currentUserId),
     createPost: async (post) => {
       await call("POST", "/posts", post);
     },

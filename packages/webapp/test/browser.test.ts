@@ -110,7 +110,9 @@ const TEST_PAGE = `<!doctype html>
 <script>
   const postTypes = {};
   const registry = { registerPostTypeComponent: (type, component) => { postTypes[type] = component; } };
-  for (const { plugin } of window.__plugins) plugin.initialize(registry, {});
+  // Signed in, as every Mattermost page that loads plugins is: the running boxes show their buttons.
+  const store = { getState: () => ({ entities: { users: { currentUserId: "u-me" } } }), subscribe: () => () => {} };
+  for (const { plugin } of window.__plugins) plugin.initialize(registry, store);
   window.renderPost = (id, post, theme, isRHS) => {
     const frame = document.createElement("div");
     frame.id = id;

@@ -40,8 +40,12 @@ const PAGE = `<!doctype html>
 <script>
   // The slice of Mattermost's Redux store the plugin reads: loaded posts and user profiles.
   const listeners = new Set();
-  window.__state = { entities: { posts: { posts: {} }, users: { profiles: {} } } };
+  window.__state = { entities: { posts: { posts: {} }, users: { currentUserId: "__CURRENT_USER__", profiles: {} } } };
   const store = { getState: () => window.__state, subscribe: (l) => { listeners.add(l); return () => listeners.delete(l); } };
+  window.setCurrentUser = (id) => {
+    window.__state = { ...window.__state, entities: { ...window.__state.entities, users: { currentUserId: id, profiles: {} } } };
+    for (const l of listeners) l();
+  };
   window.loadPosts = (posts) => {
     const all = { ...window.__state.entities.posts.posts };
     for (const p of posts) all[p.id] = p;
@@ -94,7 +98,10 @@ describe.skipIf(!runs)("the box's buttons in headless Chromium", () => {
     server = createServer(async (req, res) => {
       const path = req.url ?? "/";
       if (path.startsWith("/api/v4/")) return forward(req, res, `${fake.url}${path}`);
-      if (path === "/") return void res.writeHead(200, { "content-type": "text/html" }).end(PAGE);
+      if (path === "/")
+        return void res
+          .writeHead(200, { "content-type": "text/html" })
+          .end(PAGE.replace("__CURRENT_USER__", alice.id));
       const file = files[path];
       if (!file) return void res.writeHead(404).end();
       res.writeHead(200, { "content-type": "text/javascript" }).end(await readFile(file));
@@ -261,6 +268,20 @@ describe.skipIf(!runs)("the box's buttons in headless Chromium", () => {
     expect([...pressesAfter(superseded), ...pressesAfter(finished)]).toEqual([]);
   });
 
+  it("draws no buttons on a page nobody is signed in to, where a press could send nothing", async () => {
+    await page.evaluate(() => window.setCurrentUser(undefined));
+    try {
+      const box = await botBox(waitingFor("anon0000-1"));
+      const frame = await show(box);
+      expect(await frame.getByRole("group", { name: "Approval" }).innerText()).toContain(
+        "Waiting for approval: npm publish",
+      );
+      expect(await frame.getByRole("button").count()).toBe(0);
+    } finally {
+      await page.evaluate((id) => window.setCurrentUser(id), alice.id);
+    }
+  });
+
   it("leaves no errors or warnings in the browser console", () => {
     expect(consoleProblems).toEqual([]);
   });
@@ -290,5 +311,6 @@ declare global {
   interface Window {
     showBox: (id: string, post: unknown, theme: unknown) => void;
     loadPosts: (posts: unknown[]) => void;
+    setCurrentUser: (id: string | undefined) => void;
   }
 }

@@ -1,5 +1,5 @@
 import * as React from "react";
-import type { DemoState, PlayProgress } from "../demo.ts";
+import type { DemoState, PlayProgress } from "../demo-state.ts";
 import type { WorldChannel } from "../world.ts";
 import { Avatar, type PostContext, PostList } from "./Posts.tsx";
 import type { PostTypeComponent } from "./plugins.ts";

@@ -1,5 +1,5 @@
 import * as React from "react";
-import type { ViewPost } from "../demo.ts";
+import type { ViewPost } from "../demo-state.ts";
 import type { WorldUser } from "../world.ts";
 import { Markdown } from "./Markdown.tsx";
 import type { PostTypeComponent } from "./plugins.ts";

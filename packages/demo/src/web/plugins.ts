@@ -35,7 +35,8 @@ export function initializePlugins(plugins: readonly RegisteredPlugin[]): Map<str
       return `${type}-component`;
     },
   };
-  // The slice of the Redux store a plugin may read; this page has no Redux.
+  // The slice of the Redux store a plugin may read; this page has no Redux and nobody is signed in
+  // (no `currentUserId`), so the box draws no buttons: a press could send nothing.
   const store = { getState: () => ({}), dispatch: () => undefined, subscribe: () => () => undefined };
   for (const { id, plugin } of plugins) {
     try {

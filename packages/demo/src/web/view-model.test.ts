@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ViewPost } from "../demo.ts";
+import type { ViewPost } from "../demo-state.ts";
 import {
   avatarColour,
   CONTINUATION_MS,

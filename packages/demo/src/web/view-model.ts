@@ -3,7 +3,7 @@
  * reply counts (collapsed reply threads, as current Mattermost does), a thread, which posts start
  * a new header, unread counts. No DOM and no clock: times come in as arguments.
  */
-import type { ViewPost } from "../demo.ts";
+import type { ViewPost } from "../demo-state.ts";
 
 /** A post on screen; `leaving` while a deleted post fades out. */
 export interface ShownPost {

@@ -52,6 +52,44 @@ describe("markdown for what waits", () => {
   });
 });
 
+describe("markdown for stopping", () => {
+  it("ends a running box with how to stop it: the message stop, the bot mentioned, in this conversation", () => {
+    const lines = renderMessage(waiting, undefined, { botUsername: "livebot" }).split("\n");
+    expect(lines.slice(-2)).toEqual(["", "To stop it, send `@livebot stop` here"]);
+  });
+
+  it("says a bare stop when the bot's name is unknown or could break the line", () => {
+    expect(renderMessage(base).split("\n").at(-1)).toBe("To stop it, send `stop` here");
+    expect(renderMessage(base, undefined, { botUsername: "x` @all" }).split("\n").at(-1)).toBe(
+      "To stop it, send `stop` here",
+    );
+  });
+
+  it.each(["done", "error", "aborted", "interrupted"] as const)("has no stop hint on a %s box", (state) => {
+    const text = renderMessage({ ...waiting, state, endedAt: T0 + 1 }, undefined, { botUsername: "livebot" });
+    expect(text).not.toContain("stop");
+  });
+
+  it("keeps the hint under Mattermost's limit whatever else the box holds", () => {
+    const tools = Array.from({ length: 200 }, (_, i) => ({
+      callId: `c${i}`,
+      name: "exec",
+      args: "z".repeat(2_000),
+      state: "running" as const,
+      startedAt: T0,
+    }));
+    const text = renderMessage(
+      { ...base, tools, preview: "p".repeat(5_000), error: "e".repeat(5_000) },
+      undefined,
+      {
+        botUsername: "livebot",
+      },
+    );
+    expect(codePointLength(text)).toBeLessThan(MATTERMOST_MAX_MESSAGE);
+    expect(text.endsWith("To stop it, send `@livebot stop` here")).toBe(true);
+  });
+});
+
 describe("markdown plan", () => {
   it("draws the plan as a compact checklist with a count", () => {
     const text = renderMessage({
@@ -62,7 +100,7 @@ describe("markdown plan", () => {
         { step: "Test", status: "pending" },
       ],
     });
-    expect(text.split("\n").slice(1)).toEqual([
+    expect(text.split("\n").slice(1, 5)).toEqual([
       "**Plan** (1/3 done)",
       "- ✅ Read the \\*notes\\*",
       "- ▶️ Fix it",

@@ -1,9 +1,9 @@
 /**
  * The markdown lines for what a person can act on in a box: what the run waits for and how to
  * answer it (people without the webapp plugin, on mobile, answer by typing), an approval that was
- * unavailable or refused, and the run's plan as a compact checklist.
+ * unavailable or refused, the run's plan as a compact checklist, and how to stop a running run.
  */
-import { approveCommand, type LiveStatusV1, type PlanStepV1 } from "@live-status/contract";
+import { approveCommand, type LiveStatusV1, type PlanStepV1, stopCommand } from "@live-status/contract";
 import { escapeText, inlineCode } from "./render.ts";
 import { clip, oneLine } from "./text.ts";
 
@@ -27,10 +27,9 @@ export function controlLines(s: LiveStatusV1, ctx: RenderContext = {}): string[]
   if (running && s.waiting?.kind === "approval" && typeof s.waiting.approvalId === "string") {
     const command = s.waiting.command ? ` ${inlineCode(clip(oneLine(String(s.waiting.command)), 120))}` : "";
     const id = oneLine(s.waiting.approvalId);
-    const bot = ctx.botUsername && /^[\w.-]+$/.test(ctx.botUsername) ? ctx.botUsername : undefined;
     lines.push(
       `⏸️ **Waiting for approval:**${command || " a command"}`,
-      `Answer here: ${inlineCode(approveCommand(id, "allow-once", bot), true)} (or \`allow-always\`, \`deny\`)`,
+      `Answer here: ${inlineCode(approveCommand(id, "allow-once", safeBot(ctx)), true)} (or \`allow-always\`, \`deny\`)`,
     );
   }
   const notice = s.approvalNotice;
@@ -50,4 +49,19 @@ export function controlLines(s: LiveStatusV1, ctx: RenderContext = {}): string[]
     if (plan.length > MESSAGE_PLAN_LINES) lines.push(`- … and ${plan.length - MESSAGE_PLAN_LINES} more`);
   }
   return lines;
+}
+
+/**
+ * The last line of a running box: how to stop the run by typing, for people without the webapp's
+ * Stop button. OpenClaw aborts on the message `stop` in the run's own conversation (the bot
+ * mentioned in a channel). A final box has nothing left to stop.
+ */
+export function stopHint(s: LiveStatusV1, ctx: RenderContext = {}): string | undefined {
+  if (s.state !== "running") return undefined;
+  return `To stop it, send ${inlineCode(stopCommand(safeBot(ctx)), true)} here`;
+}
+
+/** The bot's name only when it cannot break the line it goes into. */
+function safeBot(ctx: RenderContext): string | undefined {
+  return ctx.botUsername && /^[\w.-]+$/.test(ctx.botUsername) ? ctx.botUsername : undefined;
 }

@@ -96,10 +96,14 @@ describe("renderMessage", () => {
     expect(renderMessage(s).split("\n")).toEqual([
       "⏳ **main** · running · 1 tool · 💭 thinking",
       "- ⏳ exec",
+      "",
+      "To stop it, send `stop` here",
     ]);
     expect(renderMessage(s, T0 + 12_500).split("\n")).toEqual([
       "⏳ **main** · running · 12s · 1 tool · 💭 thinking",
       "- ⏳ exec · 11s",
+      "",
+      "To stop it, send `stop` here",
     ]);
   });
 
@@ -130,7 +134,7 @@ describe("renderMessage", () => {
 
   it("collapses long tool lists to the latest ones", () => {
     const tools = Array.from({ length: 30 }, (_, i) => tool(i));
-    const lines = renderMessage(status({ tools, toolsOmitted: 10 })).split("\n");
+    const lines = renderMessage(status({ tools, toolsOmitted: 10, state: "done", endedAt: T0 })).split("\n");
     expect(lines[1]).toBe(`- … and ${40 - MESSAGE_TOOL_LINES} earlier`);
     expect(lines).toHaveLength(2 + MESSAGE_TOOL_LINES);
     expect(lines.at(-1)).toContain("· 400ms");
@@ -177,7 +181,7 @@ describe("markdown safety", () => {
     expect(lines[1]).toBe("- ✅ exec ```` echo `a` ``b`` ```c``` ```` · 400ms");
     expect(lines[2]).toBe("- ✅ exec `- not a list # not a heading > not a quote` · 400ms");
     expect(lines[3]).toBe("- ✅ we\\*ird\\_name\\` `` ` `` · 400ms");
-    expect(lines.slice(4)).toEqual(["", "> 1\\. not a list - nor this"]);
+    expect(lines.slice(4)).toEqual(["", "> 1\\. not a list - nor this", "", "To stop it, send `stop` here"]);
   });
 
   it("escapes markdown in previews, errors and names and defuses mentions", () => {

@@ -13,7 +13,7 @@ import {
   type ToolCallV1,
   type ToolState,
 } from "@live-status/contract";
-import { controlLines, type RenderContext } from "./render-controls.ts";
+import { controlLines, type RenderContext, stopHint } from "./render-controls.ts";
 import { clip, clipTail, codePointLength, oneLine, plural } from "./text.ts";
 
 /** Mattermost's MaxPostSize in code points; a longer message is rejected, not cut. */
@@ -67,7 +67,7 @@ export function renderPost(s: LiveStatusV1, now?: number, ctx?: RenderContext): 
  * icon, agent, state, elapsed time (for a running box only when `now` is given — rendering reads
  * no clock), tool count, tokens, thinking. Then the latest tools (icon, name, arguments in inline
  * code, duration, error), sub-agents, the preview of the latest text (not for a done box: the
- * answer follows right below it) and the error. Text from the status is escaped so it cannot
+ * answer follows right below it), the error, and for a running box how to stop it. Text from the status is escaped so it cannot
  * break the layout or mention anyone.
  */
 export function renderMessage(s: LiveStatusV1, now?: number, ctx?: RenderContext): string {
@@ -83,6 +83,8 @@ export function renderMessage(s: LiveStatusV1, now?: number, ctx?: RenderContext
     const label = s.state === "error" ? "Error" : "Reason";
     tail.push("", `**${label}:** ${escapeText(clip(oneLine(String(s.error)), 300))}`);
   }
+  const stop = stopHint(s, ctx);
+  if (stop) tail.push("", stop);
   const fixed = [head, ...subagents, ...tail].join("\n");
   const tools = toolLines(s, now, BUDGET - codePointLength(fixed) - 64);
   const message = [head, ...tools, ...subagents, ...tail].join("\n");

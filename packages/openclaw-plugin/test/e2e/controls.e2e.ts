@@ -1,8 +1,9 @@
 // The box as a control surface on the real OpenClaw gateway (issue 12): exec approvals required by
 // config make a run wait, and the box says so; a person's `/approve … allow-once` in the thread
-// resumes it. A model's `progress_card` becomes the box's plan. A person's `stop` ends the run
-// aborted, nothing writes to that box afterwards, and the next message gets a fresh box. The texts
-// posted here come from the contract's commands, the ones the webapp's buttons post.
+// resumes it. A model's `progress_card` becomes the box's plan. A person's `stop`, typed as the box's
+// last line says, ends the run aborted, nothing writes to that box afterwards, and the next message
+// gets a fresh box. The texts posted here come from the contract's commands, the ones the webapp's
+// buttons post.
 import { approveCommand, stopCommand } from "@live-status/contract";
 import type { FakeChannel, FakePost, FakeUser } from "@live-status/fake-mattermost";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -174,11 +175,15 @@ describe("the box as a control surface on the real gateway", () => {
         },
         60_000,
       );
-      // What the webapp's Stop button posts, as alice, into the run's conversation.
-      say(channel, world.alice, stopCommand(BOT_USERNAME), rootId || undefined);
+      // The box's last line says how to stop it; alice types exactly that, as someone without the
+      // webapp would (the webapp's Stop button posts the same text), into the run's conversation.
+      const hint = /\nTo stop it, send `([^`]+)` here$/.exec(running.message)?.[1];
+      expect(hint).toBe(stopCommand(BOT_USERNAME));
+      say(channel, world.alice, hint ?? "", rootId || undefined);
       const stopped = await finalBox(channel, rootId, asked.create_at);
       expect(stopped.id).toBe(running.id);
       expect(stopped.status?.state).toBe("aborted");
+      expect(stopped.message).not.toContain("To stop it");
       const finalSeq = Math.max(
         ...boxWrites(mm())
           .filter((w) => w.postId === stopped.id)

@@ -71,26 +71,28 @@ export function Controls({ view, onPress }: ControlsProps): React.ReactElement |
             Waiting for approval{approve.command ? ": " : ""}
             {approve.command ? <code>{approve.command}</code> : null}
           </p>
-          <div className="ls-actions">
-            {approve.buttons.map((b) => (
-              <button
-                key={b.decision}
-                type="button"
-                className={`ls-button${b.decision === "allow-once" ? " ls-button-primary" : ""}${b.decision === "deny" ? " ls-button-danger" : ""}`}
-                disabled={approve.disabled}
-                onClick={() =>
-                  onPress({ kind: "approve", decision: b.decision, approvalId: approve.approvalId })
-                }
-              >
-                {b.label}
-              </button>
-            ))}
-            {approve.status ? (
-              <span className="ls-press-status" role="status">
-                {approve.status}
-              </span>
-            ) : null}
-          </div>
+          {approve.buttons.length > 0 || approve.status ? (
+            <div className="ls-actions">
+              {approve.buttons.map((b) => (
+                <button
+                  key={b.decision}
+                  type="button"
+                  className={`ls-button${b.decision === "allow-once" ? " ls-button-primary" : ""}${b.decision === "deny" ? " ls-button-danger" : ""}`}
+                  disabled={approve.disabled}
+                  onClick={() =>
+                    onPress({ kind: "approve", decision: b.decision, approvalId: approve.approvalId })
+                  }
+                >
+                  {b.label}
+                </button>
+              ))}
+              {approve.status ? (
+                <span className="ls-press-status" role="status">
+                  {approve.status}
+                </span>
+              ) : null}
+            </div>
+          ) : null}
         </fieldset>
       ) : null}
       {stop ? (

@@ -77,5 +77,5 @@ export function useControls(
   );
 
   if (!host || !status) return { view: {}, onPress };
-  return { view: controlsView(status, superseded || overtaken, pressed), onPress };
+  return { view: controlsView(status, superseded || overtaken, pressed, host.signedIn()), onPress };
 }
