@@ -18,7 +18,7 @@ export interface Controlled {
 }
 
 /** A user as tests see it: without the stored timestamps. */
-export function publicUser(u: StoredUser): FakeUser {
+function publicUser(u: StoredUser): FakeUser {
   return { id: u.id, username: u.username, token: u.token, csrf: u.csrf, isBot: u.isBot };
 }
 
