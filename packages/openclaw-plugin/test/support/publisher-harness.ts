@@ -13,7 +13,6 @@ import {
   startFakeMattermost,
 } from "@live-status/fake-mattermost";
 import { beforeEach } from "vitest";
-
 import { createMattermostClient } from "../../src/adapters/mattermost/client.ts";
 import type { Logger } from "../../src/ports/logger.ts";
 import type { MattermostClient, PostContent } from "../../src/ports/mattermost.ts";
