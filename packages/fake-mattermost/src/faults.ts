@@ -1,5 +1,5 @@
 import { matchTemplate } from "./path-template.ts";
-import type { MatchableRequest, RequestMatcher } from "./types.ts";
+import type { FakeFaults, MatchableRequest, RequestMatcher } from "./types.ts";
 
 /** What a scripted fault does to the request it catches. */
 export type FaultAction =
@@ -66,4 +66,28 @@ export class FaultScript {
     this.delays.length = 0;
     this.answers.length = 0;
   }
+}
+
+/** What faults change in the server's state rather than in the script. */
+export interface FaultTargets {
+  forbiddenChannels: Set<string>;
+  revokedTokens: Set<string>;
+}
+
+/** The `faults` a test scripts: answers and latency go to the script, forbidden channels and revoked tokens to the state. */
+export function faultControls(script: FaultScript, state: FaultTargets): FakeFaults {
+  return {
+    rateLimit: (o) =>
+      script.addAnswer({ kind: "rate-limit", retryAfterSec: o.retryAfterSec }, o.count ?? 1, o.match),
+    serverError: (o) =>
+      script.addAnswer({ kind: "server-error", status: o.status ?? 500 }, o.count ?? 1, o.match),
+    reset: (o) => script.addAnswer({ kind: "reset", when: o.when }, o.count ?? 1, o.match),
+    latency: (o) => script.addLatency(o.ms, o.count ?? 1, o.match),
+    forbidChannel: (id) => state.forbiddenChannels.add(id),
+    allowChannel: (id) => state.forbiddenChannels.delete(id),
+    revokeToken: (token) => state.revokedTokens.add(token),
+    restoreToken: (token) => state.revokedTokens.delete(token),
+    pending: () => script.pending(),
+    clear: () => script.clear(),
+  };
 }

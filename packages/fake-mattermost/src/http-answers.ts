@@ -13,7 +13,7 @@ export interface Answer {
 const BODY_LIMIT = 50 * 1024 * 1024;
 
 /** Lower-cased request headers with credentials masked. */
-export function maskHeaders(req: IncomingMessage): Record<string, string> {
+export function maskHeaders(req: Pick<IncomingMessage, "headers">): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
     if (v === undefined) continue;

@@ -206,12 +206,16 @@ function editablePost(state: MattermostState, actorId: string, postId: string): 
   return ok(post);
 }
 
+/** What an edit sets; patch and update differ only in what an omitted field becomes. */
+interface EditedFields {
+  message: string;
+  is_pinned: boolean;
+  has_reactions: boolean;
+  props: Record<string, unknown>;
+}
+
 /** `App.UpdatePost`: message (edit_at only when it changes), pin, reactions flag and props replaced. */
-function applyUpdate(
-  state: MattermostState,
-  post: StoredPost,
-  next: { message: string; is_pinned: boolean; has_reactions: boolean; props: Record<string, unknown> },
-): Result<FakePost> {
+function applyUpdate(state: MattermostState, post: StoredPost, next: EditedFields): Result<FakePost> {
   const at = state.now();
   const limit = state.postEditTimeLimit;
   if (limit !== -1 && at > post.create_at + limit * 1000 && next.message !== post.message) {
@@ -239,6 +243,27 @@ function applyUpdate(
   return ok(state.postJson(post));
 }
 
+/**
+ * Patch and update in the server's order: the body and its field types (and, for an update, the id it
+ * names), then edit permission, then the fields `next` derives from the body and the post.
+ */
+function editPost(
+  state: MattermostState,
+  actorId: string,
+  postId: string,
+  body: unknown,
+  rules: { stringFields: string[]; bodyNamesPost: boolean },
+  next: (body: Record<string, unknown>, post: StoredPost) => EditedFields,
+): Result<FakePost> {
+  if (!isObject(body)) return fail(invalidBodyParam("post"));
+  const typeError = checkFieldTypes(body, rules.stringFields, ["props"], ["is_pinned", "has_reactions"]);
+  if (typeError) return fail(typeError);
+  if (rules.bodyNamesPost && body.id !== postId) return fail(invalidParam("id"));
+  const found = editablePost(state, actorId, postId);
+  if (!found.ok) return found;
+  return applyUpdate(state, found.value, next(body, found.value));
+}
+
 /** PUT /api/v4/posts/{id}/patch: only given fields change; `props` replaces the whole bag. */
 export function patchPost(
   state: MattermostState,
@@ -246,19 +271,13 @@ export function patchPost(
   postId: string,
   body: unknown,
 ): Result<FakePost> {
-  if (!isObject(body)) return fail(invalidBodyParam("post"));
-  const typeError = checkFieldTypes(body, ["message"], ["props"], ["is_pinned", "has_reactions"]);
-  if (typeError) return fail(typeError);
-  const found = editablePost(state, actorId, postId);
-  if (!found.ok) return found;
-  const post = found.value;
-  return applyUpdate(state, post, {
-    message: typeof body.message === "string" ? body.message : post.message,
-    is_pinned: typeof body.is_pinned === "boolean" ? body.is_pinned : post.is_pinned,
-    has_reactions:
-      typeof body.has_reactions === "boolean" ? body.has_reactions : (post.has_reactions ?? false),
-    props: isObject(body.props) ? body.props : post.props,
-  });
+  const rules = { stringFields: ["message"], bodyNamesPost: false };
+  return editPost(state, actorId, postId, body, rules, (b, post) => ({
+    message: typeof b.message === "string" ? b.message : post.message,
+    is_pinned: typeof b.is_pinned === "boolean" ? b.is_pinned : post.is_pinned,
+    has_reactions: typeof b.has_reactions === "boolean" ? b.has_reactions : (post.has_reactions ?? false),
+    props: isObject(b.props) ? b.props : post.props,
+  }));
 }
 
 /** PUT /api/v4/posts/{id}: omitted fields become blank, as the spec says. */
@@ -268,18 +287,13 @@ export function updatePost(
   postId: string,
   body: unknown,
 ): Result<FakePost> {
-  if (!isObject(body)) return fail(invalidBodyParam("post"));
-  const typeError = checkFieldTypes(body, ["id", "message"], ["props"], ["is_pinned", "has_reactions"]);
-  if (typeError) return fail(typeError);
-  if (body.id !== postId) return fail(invalidParam("id"));
-  const found = editablePost(state, actorId, postId);
-  if (!found.ok) return found;
-  return applyUpdate(state, found.value, {
-    message: (body.message as string | undefined) ?? "",
-    is_pinned: body.is_pinned === true,
-    has_reactions: body.has_reactions === true,
-    props: (body.props as Record<string, unknown> | null | undefined) ?? {},
-  });
+  const rules = { stringFields: ["id", "message"], bodyNamesPost: true };
+  return editPost(state, actorId, postId, body, rules, (b) => ({
+    message: (b.message as string | undefined) ?? "",
+    is_pinned: b.is_pinned === true,
+    has_reactions: b.has_reactions === true,
+    props: (b.props as Record<string, unknown> | null | undefined) ?? {},
+  }));
 }
 
 /** Soft delete as `SqlPostStore.Delete`: the post and, for a root, its replies; one `post_deleted` event. */

@@ -113,8 +113,7 @@ export class MattermostState {
       type === "G"
         ? sorted.map((id) => this.users.get(id)?.username ?? id).join(", ")
         : (name ?? `Channel ${this.channelCounter}`);
-    const at = this.now();
-    const channel: StoredChannel = {
+    return this.storeChannel({
       id: newId(),
       type,
       name: channelName,
@@ -122,15 +121,7 @@ export class MattermostState {
       teamId: type === "O" || type === "P" ? this.teamId : "",
       creatorId,
       members,
-      createAt: at,
-      updateAt: at,
-      lastPostAt: at,
-      lastRootPostAt: at,
-      totalMsgCount: 0,
-      totalMsgCountRoot: 0,
-    };
-    this.channels.set(channel.id, channel);
-    return channel;
+    });
   }
 
   /** Gets or creates the DM channel of a pair; its name is `<a>__<b>` (sorted) and its id is derived from it. */
@@ -142,8 +133,7 @@ export class MattermostState {
     const id = idFromKey(`dm:${name}`);
     const existing = this.channels.get(id);
     if (existing) return existing;
-    const at = this.now();
-    const channel: StoredChannel = {
+    return this.storeChannel({
       id,
       type: "D",
       name,
@@ -151,6 +141,16 @@ export class MattermostState {
       teamId: "",
       creatorId: a,
       members: new Set([a, b]),
+    });
+  }
+
+  /** Stores a new channel, created now and with no posts yet. */
+  private storeChannel(
+    fields: Pick<StoredChannel, "id" | "type" | "name" | "displayName" | "teamId" | "creatorId" | "members">,
+  ): StoredChannel {
+    const at = this.now();
+    const channel: StoredChannel = {
+      ...fields,
       createAt: at,
       updateAt: at,
       lastPostAt: at,
@@ -158,7 +158,7 @@ export class MattermostState {
       totalMsgCount: 0,
       totalMsgCountRoot: 0,
     };
-    this.channels.set(id, channel);
+    this.channels.set(channel.id, channel);
     return channel;
   }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
+import { bearerToken } from "./auth.ts";
 import { newId } from "./ids.ts";
 import type { StoredUser } from "./state.ts";
 import type { PublishedEvent } from "./types.ts";
@@ -17,11 +18,6 @@ interface WsRequest {
   seq?: unknown;
   action?: unknown;
   data?: Record<string, unknown>;
-}
-
-export function bearerToken(header: string | undefined): string | undefined {
-  const m = /^(?:bearer|token)\s+(\S+)$/i.exec(header?.trim() ?? "");
-  return m?.[1];
 }
 
 /**

@@ -1,21 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { render, startWire, testPublisher, type Wire } from "../../test/support/publisher-harness.ts";
+import { describe, expect, it } from "vitest";
+import { render, testPublisher, useTownWire } from "../../test/support/publisher-harness.ts";
 import type { BoxPublisher } from "./box-publisher.ts";
 
-let wire: Wire;
-let channelId: string;
-
-beforeEach(async () => {
-  wire = await startWire();
-  channelId = wire.fake.addChannel("O", "town").id;
-});
-
-afterEach(async () => {
-  await wire.close();
-});
+const wire = useTownWire();
 
 function publisher(name: string) {
-  return testPublisher(wire, channelId, { boxId: name, pendingPostId: `pending-${name}` });
+  return testPublisher(wire, wire.channelId, { boxId: name, pendingPostId: `pending-${name}` });
 }
 
 /** Messages the fake received in creates and edits, in arrival order. */
@@ -73,7 +63,7 @@ describe("box publisher under a short rate budget", () => {
     const result = await wire.run(box.finish(render(3, "done")));
     expect(result.landed).toBe(true);
     expect(sent()).toEqual([render(3, "done").message]);
-    expect(wire.fake.postsIn(channelId).map((p) => p.message)).toEqual([render(3, "done").message]);
+    expect(wire.fake.postsIn(wire.channelId).map((p) => p.message)).toEqual([render(3, "done").message]);
   });
 
   it("creates new boxes before routine edits of boxes already shown", async () => {

@@ -1,37 +1,8 @@
-import { assertServedAccordingToSpec } from "@live-status/fake-mattermost";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  type RecordedLog,
-  recordingLogger,
-  render,
-  startWire,
-  testPublisher,
-  type Wire,
-} from "../../test/support/publisher-harness.ts";
-import type { BoxPublisherOptions, GoneReason } from "./box-publisher.ts";
+import { describe, expect, it } from "vitest";
+import { render, usePublisherBench, useTownWire } from "../../test/support/publisher-harness.ts";
 
-let wire: Wire;
-let channelId: string;
-let log: RecordedLog;
-let gone: GoneReason[];
-
-beforeEach(async () => {
-  wire = await startWire();
-  channelId = wire.fake.addChannel("O", "town").id;
-  log = recordingLogger();
-  gone = [];
-});
-
-afterEach(async () => {
-  assertServedAccordingToSpec(wire.fake);
-  await wire.close();
-});
-
-function publisher(extra: Partial<BoxPublisherOptions> = {}) {
-  return testPublisher(wire, channelId, { log, onGone: (reason) => gone.push(reason), ...extra });
-}
-
-const livePosts = () => wire.fake.postsIn(channelId);
+const wire = useTownWire({ checkSpec: true });
+const { log, gone, publisher, livePosts } = usePublisherBench(wire);
 
 describe("box publisher under faults", () => {
   it("sends nothing with the token before a 429's Retry-After has passed", async () => {

@@ -1,35 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  type RecordedLog,
-  recordingLogger,
-  render,
-  startWire,
-  testPublisher,
-  type Wire,
-} from "../../test/support/publisher-harness.ts";
-import type { BoxPublisherOptions, GoneReason } from "./box-publisher.ts";
+import { describe, expect, it } from "vitest";
+import { render, usePublisherBench, useTownWire } from "../../test/support/publisher-harness.ts";
+import type { GoneReason } from "./box-publisher.ts";
 
-let wire: Wire;
-let channelId: string;
-let log: RecordedLog;
-let gone: GoneReason[];
-
-beforeEach(async () => {
-  wire = await startWire();
-  channelId = wire.fake.addChannel("O", "town").id;
-  log = recordingLogger();
-  gone = [];
-});
-
-afterEach(async () => {
-  await wire.close();
-});
-
-function publisher(extra: Partial<BoxPublisherOptions> = {}) {
-  return testPublisher(wire, channelId, { log, onGone: (reason) => gone.push(reason), ...extra });
-}
-
-const livePosts = (ch = channelId) => wire.fake.postsIn(ch);
+const wire = useTownWire();
+const { log, gone, publisher, livePosts } = usePublisherBench(wire);
 
 describe("a box deleted by a person", () => {
   it("is recreated once at the bottom with the latest state", async () => {
@@ -40,7 +14,7 @@ describe("a box deleted by a person", () => {
     const first = box.currentPostId as string;
     wire.fake.deletePostAsUser(first);
     const ann = wire.fake.addUser("ann");
-    wire.fake.userPost(channelId, ann.id, "what happened?");
+    wire.fake.userPost(wire.channelId, ann.id, "what happened?");
     await wire.advance(1_000);
     box.show(render(2));
     await wire.run(box.idle());
@@ -89,7 +63,7 @@ describe("a box deleted by a person", () => {
 describe("a box the bot may not post", () => {
   it("is gone as forbidden with one clear log line, and a box in another channel is unaffected", async () => {
     const otherId = wire.fake.addChannel("O", "other").id;
-    wire.fake.faults.forbidChannel(channelId);
+    wire.fake.faults.forbidChannel(wire.channelId);
     const box = publisher();
     const neighbourGone: GoneReason[] = [];
     const neighbour = publisher({
@@ -118,7 +92,7 @@ describe("a box the bot may not post", () => {
     expect(
       wire.fake
         .requests()
-        .filter((r) => r.body && (r.body as { channel_id?: string }).channel_id === channelId),
+        .filter((r) => r.body && (r.body as { channel_id?: string }).channel_id === wire.channelId),
     ).toHaveLength(1);
     expect(neighbourResult.landed).toBe(true);
     expect(neighbourGone).toEqual([]);

@@ -1,38 +1,11 @@
 import { LIVE_STATUS_BOX_PROP } from "@live-status/contract";
-import { assertServedAccordingToSpec } from "@live-status/fake-mattermost";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  type RecordedLog,
-  recordingLogger,
-  render,
-  startWire,
-  T0,
-  testPublisher,
-  type Wire,
-} from "../../test/support/publisher-harness.ts";
-import { type BoxPublisherOptions, type GoneReason, RecoveryBeacon } from "./box-publisher.ts";
+import { describe, expect, it } from "vitest";
+import { render, T0, usePublisherBench, useTownWire } from "../../test/support/publisher-harness.ts";
+import { RecoveryBeacon } from "./box-publisher.ts";
 import { ManualClock } from "./clock.ts";
 
-let wire: Wire;
-let channelId: string;
-let log: RecordedLog;
-let gone: GoneReason[];
-
-beforeEach(async () => {
-  wire = await startWire();
-  channelId = wire.fake.addChannel("O", "town").id;
-  log = recordingLogger();
-  gone = [];
-});
-
-afterEach(async () => {
-  assertServedAccordingToSpec(wire.fake);
-  await wire.close();
-});
-
-function publisher(extra: Partial<BoxPublisherOptions> = {}) {
-  return testPublisher(wire, channelId, { log, onGone: (reason) => gone.push(reason), ...extra });
-}
+const wire = useTownWire({ checkSpec: true });
+const { log, gone, publisher, livePosts } = usePublisherBench(wire);
 
 /** Every request fails the given way for `n` requests. */
 function failNext(kind: "500" | "429" | "reset", n: number) {
@@ -41,7 +14,6 @@ function failNext(kind: "500" | "429" | "reset", n: number) {
   else wire.fake.faults.reset({ when: "before", count: n });
 }
 
-const livePosts = () => wire.fake.postsIn(channelId);
 const kinds = ["500", "429", "reset"] as const;
 const counts = [1, 5, 12, 20];
 const matrix = kinds.flatMap((kind) => counts.map((n) => [kind, n] as const));
@@ -113,7 +85,7 @@ describe("a box's final state is an obligation", () => {
   });
 
   it("gives up only when it is provably impossible: the channel is forbidden", async () => {
-    wire.fake.faults.forbidChannel(channelId);
+    wire.fake.faults.forbidChannel(wire.channelId);
     const result = await wire.run(publisher().finish(render(1, "done")));
     expect(result).toEqual({ landed: false, reason: "forbidden" });
     expect(gone).toEqual(["forbidden"]);

@@ -1,25 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { render, startWire, testPublisher, type Wire } from "../../test/support/publisher-harness.ts";
+import { describe, expect, it } from "vitest";
+import { render, testPublisher, useTownWire } from "../../test/support/publisher-harness.ts";
 import type { BoxPublisherOptions } from "./box-publisher.ts";
 
-let wire: Wire;
-let channelId: string;
-
-beforeEach(async () => {
-  wire = await startWire();
-  channelId = wire.fake.addChannel("O", "town").id;
-});
-
-afterEach(async () => {
-  await wire.close();
-});
+const wire = useTownWire();
 
 function publisher(extra: Partial<BoxPublisherOptions> = {}) {
-  return testPublisher(wire, channelId, extra);
+  return testPublisher(wire, wire.channelId, extra);
 }
 
 const writes = () => wire.fake.requests().filter((r) => r.method === "POST" || r.method === "PUT");
-const livePosts = () => wire.fake.postsIn(channelId);
+const livePosts = () => wire.fake.postsIn(wire.channelId);
 
 describe("box publisher throttling", () => {
   it("turns 400 updates over 10 s of clock time and a finish into at most 12 writes", async () => {
@@ -126,7 +116,7 @@ describe("box publisher throttling", () => {
 
   it("adopts an existing post instead of creating one", async () => {
     const existing = await wire.client.createPost({
-      channel_id: channelId,
+      channel_id: wire.channelId,
       message: "old",
       type: "custom_live_status",
       props: {},

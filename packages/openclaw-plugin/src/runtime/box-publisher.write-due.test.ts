@@ -1,29 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { render, startWire, T0, testPublisher, type Wire } from "../../test/support/publisher-harness.ts";
+import { describe, expect, it } from "vitest";
+import { render, T0, testPublisher, useTownWire } from "../../test/support/publisher-harness.ts";
 import type { PostContent } from "../ports/mattermost.ts";
 
-let wire: Wire;
-let channelId: string;
-
-beforeEach(async () => {
-  wire = await startWire();
-  channelId = wire.fake.addChannel("O", "town").id;
-});
-
-afterEach(async () => {
-  await wire.close();
-});
+const wire = useTownWire();
 
 const writeTimes = () =>
   wire.fake
     .requests()
     .filter((r) => r.method === "POST" || r.method === "PUT")
     .map((r) => r.at - T0);
-const shownMessage = () => wire.fake.postsIn(channelId)[0]?.message;
+const shownMessage = () => wire.fake.postsIn(wire.channelId)[0]?.message;
 
 describe("box publisher with an injected write time", () => {
   it("waits until the time writeDue names, measured from the last write", async () => {
-    const box = testPublisher(wire, channelId, { writeDue: (_shown, last) => last + 5_000 });
+    const box = testPublisher(wire, wire.channelId, { writeDue: (_shown, last) => last + 5_000 });
     box.show(render(1));
     await wire.settle();
     box.show(render(2));
@@ -37,7 +27,7 @@ describe("box publisher with an injected write time", () => {
   it("wakes early when a newer state is due sooner than the one it waits for", async () => {
     // Step numbers stand in for how much a person would notice: 3 is urgent, the rest can wait.
     let pendingStep = 0;
-    const box = testPublisher(wire, channelId, {
+    const box = testPublisher(wire, wire.channelId, {
       writeDue: (_shown, last) => last + (pendingStep === 3 ? 1_000 : 30_000),
     });
     const show = (n: number) => {
@@ -58,7 +48,7 @@ describe("box publisher with an injected write time", () => {
 
   it("passes what the box shows, so an unchanged state can go at once and be skipped", async () => {
     const seen: Array<PostContent | undefined> = [];
-    const box = testPublisher(wire, channelId, {
+    const box = testPublisher(wire, wire.channelId, {
       writeDue: (shown, last) => {
         seen.push(shown);
         return last;
@@ -73,7 +63,7 @@ describe("box publisher with an injected write time", () => {
   });
 
   it("never holds back the final state", async () => {
-    const box = testPublisher(wire, channelId, { writeDue: (_shown, last) => last + 60_000 });
+    const box = testPublisher(wire, wire.channelId, { writeDue: (_shown, last) => last + 60_000 });
     box.show(render(1));
     await wire.settle();
     box.show(render(2));

@@ -8,12 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BoxState, LiveStatusV1 } from "@live-status/contract";
 import { LIVE_STATUS_POST_TYPE } from "@live-status/contract";
-import type { FakePost } from "@live-status/fake-mattermost";
+import { assertServedAccordingToSpec, type FakePost } from "@live-status/fake-mattermost";
 import { expect } from "vitest";
 import { SqliteLedger } from "../../src/adapters/storage/sqlite-ledger.ts";
 import type { LiveEvent } from "../../src/core/events.ts";
 import { DEFAULT_CORE_CONFIG } from "../../src/runtime/defaults.ts";
 import { LiveStatusRuntime } from "../../src/runtime/runtime.ts";
+import { perTest } from "./per-test.ts";
 import { type RecordedLog, recordingLogger, startWire, type Wire } from "./publisher-harness.ts";
 
 export type OutageKind = "503" | "reset";
@@ -100,12 +101,26 @@ export async function startOutageWorld(): Promise<OutageWorld> {
   };
 }
 
+/**
+ * A fresh world for every test of the file; after each test every request, answer and WebSocket event
+ * is held to the Mattermost API description, then the world is closed.
+ */
+export function useOutageWorld(): Omit<OutageWorld, "close"> {
+  return perTest(startOutageWorld, async (world) => {
+    try {
+      assertServedAccordingToSpec(world.wire.fake);
+    } finally {
+      await world.close();
+    }
+  });
+}
+
 export function stateOf(post: FakePost | undefined): BoxState | undefined {
   return (post?.props.live_status as LiveStatusV1 | undefined)?.state;
 }
 
 /** The end state every fault case must reach: exactly one box for the run, in its conversation, showing `state`. */
-export function expectOneBox(world: OutageWorld, state: BoxState): void {
+export function expectOneBox(world: Pick<OutageWorld, "boxes" | "channelId">, state: BoxState): void {
   const boxes = world.boxes();
   expect(boxes).toHaveLength(1);
   expect(boxes[0]?.delete_at).toBe(0);

@@ -6,16 +6,20 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
+  assertServedAccordingToSpec,
   type FakeMattermost,
   type FakeMattermostOptions,
+  type FakePost,
   startFakeMattermost,
 } from "@live-status/fake-mattermost";
+import { beforeEach } from "vitest";
 import { createMattermostClient } from "../../src/adapters/mattermost/client.ts";
 import type { Logger } from "../../src/ports/logger.ts";
 import type { MattermostClient, PostContent } from "../../src/ports/mattermost.ts";
-import { BoxPublisher, type BoxPublisherOptions } from "../../src/runtime/box-publisher.ts";
+import { BoxPublisher, type BoxPublisherOptions, type GoneReason } from "../../src/runtime/box-publisher.ts";
 import { ManualClock } from "../../src/runtime/clock.ts";
 import { RateBudget } from "../../src/runtime/rate-budget.ts";
+import { perTest } from "./per-test.ts";
 
 export const T0 = 1_767_000_000_000;
 
@@ -123,6 +127,56 @@ export async function startWire(settings: Omit<FakeMattermostOptions, "now"> = {
   };
 }
 
+/** A wire with an open channel "town" in it, where the box tests write. */
+export interface TownWire extends Omit<Wire, "close"> {
+  readonly channelId: string;
+}
+
+/**
+ * A fresh wire with its town for every test of the file, closed after the test; with `checkSpec`, first
+ * every request, answer and WebSocket event of the test is held to the Mattermost API description.
+ */
+export function useTownWire(opts: { checkSpec?: boolean } = {}): TownWire {
+  return perTest(
+    async () => {
+      const wire = await startWire();
+      return { ...wire, channelId: wire.fake.addChannel("O", "town").id };
+    },
+    async (wire) => {
+      try {
+        if (opts.checkSpec) assertServedAccordingToSpec(wire.fake);
+      } finally {
+        await wire.close();
+      }
+    },
+  );
+}
+
+/** Publishers in a town that log to `log` and report a lost box to `gone`; both start empty in each test. */
+export interface PublisherBench {
+  log: RecordedLog;
+  gone: GoneReason[];
+  publisher(extra?: Partial<BoxPublisherOptions>): BoxPublisher;
+  /** Live posts of the town, or of another channel. */
+  livePosts(channelId?: string): FakePost[];
+}
+
+export function usePublisherBench(wire: TownWire): PublisherBench {
+  const log = recordingLogger();
+  const gone: GoneReason[] = [];
+  beforeEach(() => {
+    log.lines.length = 0;
+    gone.length = 0;
+  });
+  return {
+    log,
+    gone,
+    publisher: (extra = {}) =>
+      testPublisher(wire, wire.channelId, { log, onGone: (reason) => gone.push(reason), ...extra }),
+    livePosts: (channelId = wire.channelId) => wire.fake.postsIn(channelId),
+  };
+}
+
 /** A box rendering numbered `n`; equal numbers render equal posts. */
 export function render(n: number, state = "running"): PostContent {
   return {
@@ -173,7 +227,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 
 /** A publisher for one box in `channelId` on the wire's client and clock, with fixed ids and jitter. */
 export function testPublisher(
-  wire: Wire,
+  wire: Pick<Wire, "client" | "clock">,
   channelId: string,
   extra: Partial<BoxPublisherOptions> = {},
 ): BoxPublisher {

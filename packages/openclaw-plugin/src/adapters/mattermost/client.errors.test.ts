@@ -1,23 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startWire, type Wire } from "../../../test/support/publisher-harness.ts";
+import { describe, expect, it } from "vitest";
+import { useTownWire } from "../../../test/support/publisher-harness.ts";
 import { MattermostApiError, MattermostNetworkError } from "../../ports/mattermost-errors.ts";
 import { createMattermostClient } from "./client.ts";
 
-let wire: Wire;
-let channelId: string;
-
-beforeEach(async () => {
-  wire = await startWire();
-  channelId = wire.fake.addChannel("O", "town").id;
-});
-
-afterEach(async () => {
-  await wire.close();
-});
+const wire = useTownWire();
 
 const create = () =>
   wire.client.createPost({
-    channel_id: channelId,
+    channel_id: wire.channelId,
     message: "m",
     type: "custom_x",
     props: {},
@@ -50,7 +40,7 @@ describe("Mattermost client errors", () => {
   });
 
   it("reads the AppError id of a refused request", async () => {
-    wire.fake.faults.forbidChannel(channelId);
+    wire.fake.faults.forbidChannel(wire.channelId);
     const error = await failure(create());
     expect(error).toMatchObject({ status: 403, code: expect.stringMatching(/permissions/) });
     expect((error as MattermostApiError).requestId).toEqual(expect.any(String));
