@@ -1,39 +1,24 @@
-import { assertServedAccordingToSpec } from "@live-status/fake-mattermost";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  type RecordedLog,
-  recordingLogger,
   render,
-  startWire,
   testPublisher,
-  type Wire,
+  usePublisherBench,
+  useTownWire,
 } from "../../test/support/publisher-harness.ts";
 
 // A server whose admin set `ServiceSettings.PostEditTimeLimit`: a box older than this can no longer change its message.
 const LIMIT_S = 300;
 
-let wire: Wire;
-let channelId: string;
-let log: RecordedLog;
-
-beforeEach(async () => {
-  wire = await startWire({ postEditTimeLimit: LIMIT_S });
-  channelId = wire.fake.addChannel("O", "town").id;
-  log = recordingLogger();
-});
-
-afterEach(async () => {
-  assertServedAccordingToSpec(wire.fake);
-  await wire.close();
-});
-
-const boxes = () => wire.fake.postsIn(channelId, { includeDeleted: true });
-const visible = () => wire.fake.postsIn(channelId);
+const wire = useTownWire({ checkSpec: true, settings: { postEditTimeLimit: LIMIT_S } });
+const { log } = usePublisherBench(wire);
+const channelId = () => wire.channelId;
+const boxes = () => wire.fake.postsIn(channelId(), { includeDeleted: true });
+const visible = () => wire.fake.postsIn(channelId());
 
 describe("a box past the server's edit time limit", () => {
   it("is replaced by a fresh post at the bottom showing the new state, and the stale one is deleted", async () => {
     const posted: string[] = [];
-    const box = testPublisher(wire, channelId, { log, onPosted: (id) => posted.push(id) });
+    const box = testPublisher(wire, channelId(), { log, onPosted: (id) => posted.push(id) });
     box.show(render(1));
     await wire.run(box.idle());
     await wire.advance(LIMIT_S * 1000 + 1_000);
@@ -48,7 +33,7 @@ describe("a box past the server's edit time limit", () => {
   });
 
   it("lands its final state on a fresh post instead of being left saying running", async () => {
-    const box = testPublisher(wire, channelId, { log });
+    const box = testPublisher(wire, channelId(), { log });
     box.show(render(1));
     await wire.run(box.idle());
     await wire.advance(LIMIT_S * 1000 + 1_000);
@@ -60,7 +45,7 @@ describe("a box past the server's edit time limit", () => {
   });
 
   it("is replaced again each time the limit passes in a long turn, never leaving two boxes", async () => {
-    const box = testPublisher(wire, channelId, { log });
+    const box = testPublisher(wire, channelId(), { log });
     for (let step = 1; step <= 4; step++) {
       box.show(render(step));
       await wire.run(box.idle());
@@ -72,7 +57,7 @@ describe("a box past the server's edit time limit", () => {
   });
 
   it("as a buried box under the receipt policy, is deleted since it can no longer become the receipt", async () => {
-    const box = testPublisher(wire, channelId, { log });
+    const box = testPublisher(wire, channelId(), { log });
     box.show(render(1));
     await wire.run(box.idle());
     await wire.advance(LIMIT_S * 1000 + 1_000);
@@ -81,7 +66,7 @@ describe("a box past the server's edit time limit", () => {
   });
 
   it("keeps its message edits in place while within the limit", async () => {
-    const box = testPublisher(wire, channelId, { log });
+    const box = testPublisher(wire, channelId(), { log });
     box.show(render(1));
     await wire.run(box.idle());
     await wire.advance(LIMIT_S * 1000 - 10_000);

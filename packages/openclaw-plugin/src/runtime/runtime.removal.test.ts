@@ -1,22 +1,7 @@
-import { assertServedAccordingToSpec } from "@live-status/fake-mattermost";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  type OutageWorld,
-  type Process,
-  startOutageWorld,
-  stateOf,
-} from "../../test/support/outage-world.ts";
+import { describe, expect, it } from "vitest";
+import { type Process, stateOf, useOutageWorld } from "../../test/support/outage-world.ts";
 
-let world: OutageWorld;
-
-beforeEach(async () => {
-  world = await startOutageWorld();
-});
-
-afterEach(async () => {
-  assertServedAccordingToSpec(world.wire.fake);
-  await world.close();
-});
+const world = useOutageWorld();
 
 const start = (runId: string) => world.event({ type: "run_start", runId });
 const end = (runId: string) => world.event({ type: "run_end", runId, outcome: "ok" });

@@ -1,19 +1,9 @@
 import type { LiveStatusV1 } from "@live-status/contract";
-import { assertServedAccordingToSpec } from "@live-status/fake-mattermost";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type OutageWorld, startOutageWorld, stateOf } from "../../test/support/outage-world.ts";
+import { describe, expect, it } from "vitest";
+import { stateOf, useOutageWorld } from "../../test/support/outage-world.ts";
 import { DEFAULT_CORE_CONFIG } from "./defaults.ts";
 
-let world: OutageWorld;
-
-beforeEach(async () => {
-  world = await startOutageWorld();
-});
-
-afterEach(async () => {
-  assertServedAccordingToSpec(world.wire.fake);
-  await world.close();
-});
+const world = useOutageWorld();
 
 const visible = () => world.boxes().filter((post) => post.delete_at === 0);
 const props = () => visible()[0]?.props.live_status as LiveStatusV1 | undefined;

@@ -136,10 +136,12 @@ export interface TownWire extends Omit<Wire, "close"> {
  * A fresh wire with its town for every test of the file, closed after the test; with `checkSpec`, first
  * every request, answer and WebSocket event of the test is held to the Mattermost API description.
  */
-export function useTownWire(opts: { checkSpec?: boolean } = {}): TownWire {
+export function useTownWire(
+  opts: { checkSpec?: boolean; settings?: Omit<FakeMattermostOptions, "now"> } = {},
+): TownWire {
   return perTest(
     async () => {
-      const wire = await startWire();
+      const wire = await startWire(opts.settings);
       return { ...wire, channelId: wire.fake.addChannel("O", "town").id };
     },
     async (wire) => {

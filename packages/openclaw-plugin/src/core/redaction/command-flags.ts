@@ -61,17 +61,17 @@ const PASSWORD_FLAGS: readonly PasswordFlags[] = [
   { commands: ["xfreerdp", "wlfreerdp", "sdl-freerdp"], flags: ["/p"], form: "colon" },
 ];
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
 function segmentOf(commands: readonly string[]): RegExp {
   return new RegExp(
-    String.raw`(?<![\w.-])(?:${commands.map(escape).join("|")})(?:\.exe)?(?![\w.-])${ARGS}`,
+    String.raw`(?<![\w.-])(?:${commands.map(escapeRegExp).join("|")})(?:\.exe)?(?![\w.-])${ARGS}`,
     "gi",
   );
 }
 
 function flagPattern({ flags, form }: PasswordFlags): RegExp {
-  const names = flags.map(escape).join("|");
+  const names = flags.map(escapeRegExp).join("|");
   if (form === "colon") return new RegExp(String.raw`(?<![\w-])(${names}:)(${WORD})`, "g");
   if (form === "attached") return new RegExp(String.raw`(?<![\w-])(${names})(?!-)(${WORD})`, "g");
   return new RegExp(String.raw`(?<![\w-])(${names})([ \t]+)(?!-)(${WORD})`, "g");
