@@ -21,6 +21,7 @@ import {
   serverFactFindings,
 } from "../config/install-checks.ts";
 import { parseSettings } from "../config/settings.ts";
+import { messageOf } from "../core/guards.ts";
 import { plural } from "../core/text.ts";
 import type { Ledger } from "../runtime/ledger.ts";
 import type { CommandIo } from "./io.ts";
@@ -57,7 +58,7 @@ export async function doctorCommand(argv: string[], io: CommandIo): Promise<numb
       },
     }));
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(messageOf(error));
   }
   const str = (k: string) => (typeof values[k] === "string" ? (values[k] as string) : undefined);
   const env = io.env;
@@ -264,7 +265,7 @@ function ledgerFinding(path: string): Finding {
     return {
       id,
       status: "fail",
-      summary: `cannot open ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      summary: `cannot open ${path}: ${messageOf(error)}`,
       fix: "move the file aside; the plugin starts a new one",
     };
   }

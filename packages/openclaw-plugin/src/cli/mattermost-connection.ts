@@ -1,4 +1,5 @@
 import { createMattermostClient } from "../adapters/mattermost/client.ts";
+import { messageOf } from "../core/guards.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
 import { MattermostApiError } from "../ports/mattermost-errors.ts";
@@ -71,7 +72,7 @@ export async function connectMattermost(
     } catch (error) {
       if (error instanceof MattermostApiError && (error.status === 401 || error.status === 403))
         throw new UsageError(`Mattermost at ${parsed.origin} refused the token (${error.status})`);
-      why = error instanceof Error ? error.message : String(error);
+      why = messageOf(error);
     }
     const pause = Math.min(max, first * 2 ** Math.min(attempt, 20));
     const waited = clock.now() - started;

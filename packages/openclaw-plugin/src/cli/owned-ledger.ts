@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { isProcessAlive } from "../adapters/openclaw/process-alive.ts";
 import { openLedger } from "../adapters/storage/index.ts";
+import { messageOf } from "../core/guards.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { LeaseIdentity } from "../runtime/lease.ts";
 import { HEARTBEAT_MS, LEASE_MS, takeLease } from "../runtime/lease.ts";
@@ -50,7 +51,7 @@ export function openOwnedLedger(
     ledger = openLedger(path);
   } catch (error) {
     if (error instanceof LedgerStorageError) throw error;
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(messageOf(error));
   }
   const who = o.identity ?? {
     owner: `${role}:${process.pid}@${hostname()}`,

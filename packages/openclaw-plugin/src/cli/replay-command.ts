@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { parseEventStream } from "../core/event-parse.ts";
 import type { LiveEvent } from "../core/events.ts";
+import { messageOf } from "../core/guards.ts";
 import { plural } from "../core/text.ts";
 import { ManualClock, systemClock } from "../runtime/clock.ts";
 import { DEFAULT_CORE_CONFIG } from "../runtime/defaults.ts";
@@ -73,7 +74,7 @@ function parseReplayArgs(argv: string[], env: CommandIo["env"]): ReplayArgs {
       },
     });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(messageOf(error));
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError("replay takes exactly one events file");

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { openLedger } from "../adapters/storage/index.ts";
+import { messageOf } from "../core/guards.ts";
 import { LedgerStorageError } from "../runtime/ledger.ts";
 import type { CommandIo } from "./io.ts";
 import { EXIT, UsageError } from "./io.ts";
@@ -19,7 +20,7 @@ export async function statusCommand(argv: string[], io: CommandIo): Promise<numb
       options: { ledger: { type: "string" }, json: { type: "boolean" } },
     }));
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(messageOf(error));
   }
   const path = typeof values.ledger === "string" ? values.ledger : undefined;
   if (!path) throw new UsageError("missing --ledger PATH");
@@ -33,7 +34,7 @@ export async function statusCommand(argv: string[], io: CommandIo): Promise<numb
       io.stderr(`live-status status: ${error.message}\n`);
       return EXIT.failed;
     }
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(messageOf(error));
   }
   try {
     // Each table on its own: a corrupted one must not hide what the others still say.
@@ -42,7 +43,7 @@ export async function statusCommand(argv: string[], io: CommandIo): Promise<numb
       try {
         return fn();
       } catch (error) {
-        unreadable.push(`cannot read the ${what}: ${error instanceof Error ? error.message : String(error)}`);
+        unreadable.push(`cannot read the ${what}: ${messageOf(error)}`);
         return fallback;
       }
     };

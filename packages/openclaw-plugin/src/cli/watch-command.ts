@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { LegacySource } from "../adapters/legacy-files/legacy-source.ts";
 import { openClawConfigPath, readOpenClawMattermost } from "../adapters/legacy-files/openclaw-config.ts";
+import { messageOf } from "../core/guards.ts";
 import type { Clock } from "../ports/clock.ts";
 import { systemClock } from "../runtime/clock.ts";
 import { DEFAULT_CORE_CONFIG } from "../runtime/defaults.ts";
@@ -88,7 +89,7 @@ async function parseWatchArgs(argv: string[], env: CommandIo["env"], notes: Note
       },
     }));
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(messageOf(error));
   }
   const str = (k: string) => (typeof values[k] === "string" ? (values[k] as string) : undefined);
   const home = resolve(

@@ -2,10 +2,11 @@
  * Small pure helpers for reading JSON written by OpenClaw: a reason for a parse failure that never
  * quotes the input, and a tolerant reader for hand-edited JSON5-style config files.
  */
+import { messageOf } from "../../core/guards.ts";
 
 /** Why `JSON.parse` failed, without V8's quote of the input (it may hold a secret). */
 export function jsonProblem(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   return message
     .replace(/, ".*" is not valid JSON$/s, "")
     .replace(/^Unexpected token '.*?', /s, "Unexpected token, ")

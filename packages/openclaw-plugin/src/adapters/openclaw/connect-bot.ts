@@ -4,6 +4,7 @@
  * 5xx, slow) is worth retrying. Reasons name the server, never the token.
  */
 import type { MattermostAccount } from "../../config/mattermost-account.ts";
+import { messageOf } from "../../core/guards.ts";
 import type { Clock } from "../../ports/clock.ts";
 import { MattermostApiError } from "../../ports/mattermost-errors.ts";
 import { RateBudget } from "../../runtime/rate-budget.ts";
@@ -51,7 +52,7 @@ export async function connectBot(account: MattermostAccount, o: ConnectOptions):
         retry: false,
         reason: `Mattermost at ${origin} refused the bot token of account "${account.accountId}" (HTTP ${error.status})`,
       };
-    const why = error instanceof Error ? error.message : String(error);
+    const why = messageOf(error);
     return { ok: false, retry: true, reason: `cannot reach Mattermost at ${origin}: ${why}` };
   } finally {
     abort.abort();
