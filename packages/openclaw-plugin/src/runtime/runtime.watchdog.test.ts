@@ -52,4 +52,23 @@ describe("the watchdog's interrupted is provisional", () => {
     expect(stateOf(visible()[0])).toBe("running");
     expect(world.boxes()[0]?.delete_at).toBeGreaterThan(0);
   });
+
+  it("after a restart, a presumed-lost box stays interrupted and the next run still replaces it", async () => {
+    const first = world.start();
+    first.runtime.ingest(world.event({ type: "run_start", runId: "r1" }));
+    await world.settle(first);
+    await world.wire.advance(DEFAULT_CORE_CONFIG.staleAfterMs + 1_000);
+    first.runtime.tick();
+    await world.settle(first);
+    world.kill(first);
+
+    const second = world.start();
+    await world.settle(second);
+    expect(visible().map((post) => stateOf(post))).toEqual(["interrupted"]);
+    expect(second.log.lines.filter((l) => l.level === "error")).toEqual([]);
+    second.runtime.ingest(world.event({ type: "run_start", runId: "r2" }));
+    await world.settle(second);
+    expect(visible().map((post) => stateOf(post))).toEqual(["running"]);
+    expect(world.boxes()).toHaveLength(2);
+  });
 });
