@@ -65,6 +65,23 @@ async function turn(rt: LiveStatusRuntime, session: string, route: Record<string
 }
 
 describe("boxes of a multi-account gateway", () => {
+  it("finds a lost create of another account's box as that account's bot's post, instead of posting a second box", async () => {
+    const rt = runtime();
+    const theirs = ops.addChannel("O", "ops-room");
+    const session = `agent:main:mattermost:channel:${theirs.id}`;
+    // The create lands but its answer is lost, and the server is away past its pending_post_id memory.
+    ops.faults.reset({ when: "after", match: { method: "POST" } });
+    const back = wire.clock.now() + 60_000;
+    ops.faults.serverError({ status: 503, count: 1e9, match: () => wire.clock.now() < back });
+    rt.ingest(at(session, { type: "route", runId: "r1", channelId: theirs.id, account: "ops" }));
+    rt.ingest(at(session, { type: "run_start", runId: "r1", trigger: { kind: "user" } }));
+    for (let i = 0; i < 140; i++) await wire.advance(500);
+    rt.ingest(at(session, { type: "run_end", runId: "r1", outcome: "ok" }));
+    await wire.run(rt.idle(), 500, 120_000);
+    expect(boxesOf(ops).map((p) => [p.user_id, stateOf(p)])).toEqual([[ops.botUserId, "done"]]);
+    expect(log.lines.some((l) => l.msg.startsWith("found the box's post"))).toBe(true);
+  });
+
   it("puts a run that came in on another account in that account's server, as its bot", async () => {
     const rt = runtime();
     const mine = wire.fake.addChannel("O", "town");

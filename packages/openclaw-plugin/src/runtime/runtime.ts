@@ -420,7 +420,8 @@ export class LiveStatusRuntime {
       ...(owe && { outbox: [this.#entry(boxId, "create", initial)] }),
     });
     if (owe) this.#owed.set(boxId, "create");
-    const publisher = this.#publisher(client, boxId, slot, generation, target, pendingPostId);
+    const botUserId = await this.#botUserIdOf(conversation);
+    const publisher = this.#publisher(client, boxId, slot, generation, target, pendingPostId, botUserId);
     if (this.#stopping.signal.aborted) publisher.abandon();
     else if (initial) {
       const latest = this.#boxes.get(boxId);
@@ -467,6 +468,7 @@ export class LiveStatusRuntime {
     generation: number,
     target: BoxTarget,
     pendingPostId: string,
+    botUserId: string | undefined,
     postId?: string,
     mayExist?: { since: number },
   ) {
@@ -478,7 +480,7 @@ export class LiveStatusRuntime {
       target,
       boxId,
       pendingPostId,
-      botUserId: this.#o.botUserId,
+      ...(botUserId !== undefined && { botUserId }),
       beacon: this.#beacon,
       ...(postId !== undefined && { existingPostId: postId }),
       writeDue: (shown, lastWriteAt) => this.#writeDue(boxId, shown, lastWriteAt),
@@ -612,7 +614,7 @@ export class LiveStatusRuntime {
         ...(record.rootId !== undefined && { rootId: record.rootId }),
       };
       const since = this.#o.ledger.getOutbox(boxId)?.since ?? 0;
-      ready = Promise.resolve(
+      ready = this.#botUserIdOf(conversation).then((botUserId) =>
         this.#publisher(
           client,
           boxId,
@@ -620,6 +622,7 @@ export class LiveStatusRuntime {
           generation,
           target,
           record.pendingPostId,
+          botUserId,
           record.postId,
           record.postId === undefined ? { since } : undefined,
         ),
@@ -671,6 +674,19 @@ export class LiveStatusRuntime {
     const found = this.#o.accountClient(c.account);
     if (!found) throw new Error(`no Mattermost account "${c.account}" (channels.mattermost.accounts)`);
     return found;
+  }
+
+  /**
+   * The bot that posts a conversation's boxes, to recognise a box's own post after a lost create; when
+   * it cannot be learnt, undefined (the box key alone then recognises it).
+   */
+  async #botUserIdOf(c: Conversation | undefined): Promise<string | undefined> {
+    if (!c) return this.#o.botUserId;
+    try {
+      return await this.#accountOf(c).botUserId();
+    } catch {
+      return undefined;
+    }
   }
 
   #clientOrNull(c: Conversation): MattermostClient | null {
