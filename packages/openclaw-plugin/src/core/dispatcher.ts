@@ -260,7 +260,14 @@ export class Dispatcher {
     if (runId !== undefined) {
       const key = this.#runs.get(runId);
       if (key === IGNORED_RUN) return { steps: [], effects: [], dropped: `run ${runId} has no box` };
-      if (key !== undefined) return { steps: this.#apply(key, slotEvent, now), effects: [] };
+      if (key !== undefined) {
+        // A run's end may still correct a box the watchdog ended, even once memory let go of its slot.
+        const forgotten = slotEvent.type === "run_end" && !this.#slots.has(key);
+        if (forgotten && this.#config.recallForgottenSlots && this.#recalled !== key)
+          return { steps: [], effects: [], recall: key };
+        this.#recalled = null;
+        return { steps: this.#apply(key, slotEvent, now), effects: [] };
+      }
     }
     const live = this.#liveSlots(session);
     if (live.length === 0) return { steps: [], effects: [], dropped: "no live run in this session" };

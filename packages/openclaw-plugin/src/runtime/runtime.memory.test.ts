@@ -9,6 +9,7 @@ import { testRuntime } from "../../test/support/runtime-harness.ts";
 import { openLedger } from "../adapters/storage/index.ts";
 import type { LiveEvent } from "../core/events.ts";
 import { slotKey } from "../core/keys.ts";
+import { DEFAULT_CORE_CONFIG } from "./defaults.ts";
 import type { Ledger } from "./ledger.ts";
 
 let wire: Wire;
@@ -37,8 +38,7 @@ const stateOf = (p: { props: Record<string, unknown> } | undefined) =>
   (p?.props.live_status as LiveStatusV1).state;
 
 /** Four channels, one finished run each; the runtime keeps at most two finished slots in memory. */
-async function fourFinishedRuns() {
-  const rt = runtime(2);
+async function fourFinishedRuns(rt = runtime(2)) {
   const channels = ["a", "b", "c", "d"].map((name) => wire.fake.addChannel("O", name));
   const sessions = channels.map((c) => `agent:main:mattermost:channel:${c.id}`);
   for (const [i, session] of sessions.entries()) {
@@ -56,6 +56,25 @@ describe("runtime memory", () => {
     expect(rt.slotsInMemory()).toBe(2);
     expect(rt.boxesInMemory()).toBe(0);
     expect(channels.map((c) => boxes(c.id).map(stateOf))).toEqual([["done"], ["done"], ["done"], ["done"]]);
+  });
+
+  it("still corrects a presumed-lost box whose slot memory forgot, when its run's own end arrives", async () => {
+    const rt = runtime(1);
+    const lost = wire.fake.addChannel("O", "lost");
+    const session = `agent:main:mattermost:channel:${lost.id}`;
+    rt.ingest(ev(session, { type: "run_start", runId: "slow", trigger: { kind: "user", postId: "p-slow" } }));
+    await wire.run(rt.idle());
+    await wire.advance(DEFAULT_CORE_CONFIG.staleAfterMs + 1_000);
+    rt.tick();
+    await wire.run(rt.idle());
+    expect(boxes(lost.id).map(stateOf)).toEqual(["interrupted"]);
+    // Two runs elsewhere finish after it, so memory lets go of its slot.
+    await fourFinishedRuns(rt);
+    expect(rt.slotsInMemory()).toBe(1);
+
+    rt.ingest(ev(session, { type: "run_end", runId: "slow", outcome: "ok" }));
+    await wire.run(rt.idle());
+    expect(boxes(lost.id).map(stateOf)).toEqual(["done"]);
   });
 
   it("gives a forgotten session a fresh box at the bottom and removes its buried one", async () => {
