@@ -178,9 +178,7 @@ function onActivate(state: SlotState, a: Activation, now: number, config: Lifecy
     const old =
       state.phase === "active"
         ? finishStatus(state.status, "interrupted", now, "superseded by a new run")
-        : state.phase === "presumed_lost"
-          ? finishStatus(state.status, "interrupted", now, undefined, config.status)
-          : state.status;
+        : settledStatus(state.status, now, config);
     effects.push({ kind: "remove_box", boxId: boxIdOf(state), policy: config.previousBox, status: old });
   }
   const generation = state.generation + 1;
@@ -381,9 +379,14 @@ function belongsToRun(state: SlotState, runId: string | undefined): boolean {
   return runId === undefined || state.runId === null || runId === state.runId;
 }
 
+/** What the slot's box says once it waits for nothing: a presumed-lost run's status ends interrupted. */
+function settledStatus(status: LiveStatusV1, now: number, config: LifecycleConfig): LiveStatusV1 {
+  return finishStatus(status, "interrupted", now, undefined, config.status);
+}
+
 /** A presumed-lost run given up for good: the slot settles on the interrupted state its box shows. */
 function givenUp(state: SlotState, now: number, config: LifecycleConfig): SlotState {
-  const status = state.status && finishStatus(state.status, "interrupted", now, undefined, config.status);
+  const status = state.status && settledStatus(state.status, now, config);
   return { ...state, phase: "completed_guarded", status };
 }
 

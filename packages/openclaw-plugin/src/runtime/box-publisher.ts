@@ -269,7 +269,9 @@ export class BoxPublisher {
           break;
         }
         if (this.stalePostId) {
-          await this.deleteStalePost(this.stalePostId);
+          // It may still say "running": deleted like a buried box before the box is posted again.
+          await this.removePost(this.stalePostId, "delete");
+          this.stalePostId = undefined;
           continue;
         }
         if (this.gone) break;
@@ -589,32 +591,6 @@ export class BoxPublisher {
     this.postId = undefined;
     this.landed = undefined;
     this.pendingPostId = `${this.o.pendingPostId}:t${this.replacements}`;
-  }
-
-  /** Deletes the post a replacement left behind; retried like an obligation, since it may say "running". */
-  private async deleteStalePost(postId: string): Promise<void> {
-    try {
-      await this.o.client.deletePost(postId);
-    } catch (error) {
-      const gone = error instanceof MattermostApiError && (error.status === 403 || error.status === 404);
-      if (!gone) {
-        this.failures += 1;
-        const decision = decideRetry(error, this.failures, "delete", {
-          random: this.random,
-          obligation: true,
-        });
-        if (decision.retry) {
-          this.retryAt = this.retryClock.now() + decision.afterMs;
-          return;
-        }
-        this.o.log.warn("could not delete the box's stale post", {
-          ...this.fields(error),
-          reason: decision.reason,
-        });
-      }
-    }
-    this.failures = 0;
-    this.stalePostId = undefined;
   }
 
   /** The post is gone (deleted by a person): recreate it once at the bottom, then stop. */

@@ -4,11 +4,8 @@
  * `htpasswd -b file user pass`, `sqlplus user/pass@db`). The generic secret-flag rule only knows
  * flags named like a secret, so each command's own flags are listed here.
  */
-import { REDACTED, type RedactionRule, WORD, withinSegments } from "./rule.ts";
+import { ARGS, REDACTED, type RedactionRule, WORD, withinSegments } from "./rule.ts";
 import { isSecretKey } from "./secret-names.ts";
-
-// One command with its arguments: to `;`, `|`, `&` or the end of the line.
-const ARGS = String.raw`[^\n;|&]*`;
 
 /** How a command takes its password: `-a SECRET`, `-pSECRET` (attached) or `/p:SECRET`. */
 interface PasswordFlags {
@@ -107,13 +104,13 @@ function maskHtpasswd(segment: string): string {
 }
 
 // `net use … /user:NAME SECRET`, `net user NAME SECRET`.
-const NET_USE = new RegExp(String.raw`(\bnet[ \t]+use\b[^\n;|&]*?/user:\S+[ \t]+)(?![/-])(${WORD})`, "gi");
+const NET_USE = new RegExp(String.raw`(\bnet[ \t]+use\b${ARGS}?/user:\S+[ \t]+)(?![/-])(${WORD})`, "gi");
 const NET_USER = new RegExp(String.raw`(\bnet[ \t]+user[ \t]+(?![/-])\S+[ \t]+)(?![/-])(${WORD})`, "gi");
 // `sqlplus scott/tiger@db` and its siblings: the password between `/` and `@` (or the word's end).
 const ORACLE_LOGIN =
   /(\b(?:sqlplus|rman|expdp|impdp|sqlldr|exp|imp|dgmgrl)[ \t]+(?:-\S+[ \t]+)*["']?[^\s/@"']+\/)([^\s@"']+)/gi;
 // `rclone config create|update NAME TYPE key value …`: secret-named keys lose their value.
-const RCLONE_CONFIG = /\brclone[ \t]+config[ \t]+(?:create|update)\b[^\n;|&]*/g;
+const RCLONE_CONFIG = new RegExp(String.raw`\brclone[ \t]+config[ \t]+(?:create|update)\b${ARGS}`, "g");
 const KEY_VALUE = new RegExp(String.raw`(?<=[ \t])([\w.-]+)([ \t]+)(?![-=])(${WORD})`, "g");
 
 export const COMMAND_FLAG_RULES: readonly RedactionRule[] = [

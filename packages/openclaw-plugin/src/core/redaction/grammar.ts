@@ -5,7 +5,7 @@
  * YAML, `.npmrc`, `.netrc`). Each rule keeps the words around the secret so the reader still sees
  * what was done.
  */
-import { maskNamedValues, REDACTED, type RedactionRule, WORD, withinSegments } from "./rule.ts";
+import { ARGS, maskNamedValues, REDACTED, type RedactionRule, WORD, withinSegments } from "./rule.ts";
 import { isSecretFlag, isSecretKey } from "./secret-names.ts";
 
 const PRIVATE_KEY = "[redacted] private key";
@@ -40,8 +40,6 @@ const URL_CREDENTIALS = /(?<![A-Za-z0-9+.-])((?:[A-Za-z][A-Za-z0-9+.-]*:)?\/\/)(
 // curl/wget-style `-u user:password`, `--user=user:password`, `-uuser:password`.
 const USER_FLAG = /(?<![\w-])(-u|--user|--proxy-user)([ \t]*|=)(["']?)([^\s:"']+):([^\s"']+)/g;
 
-// One command with its arguments: to `;`, `|`, `&` or the end of the line.
-const ARGS = String.raw`[^\n;|&]*`;
 const MYSQL_SEGMENT = new RegExp(String.raw`\b(?:mysql\w*|mariadb\w*)\b${ARGS}`, "g");
 const SSHPASS_SEGMENT = new RegExp(String.raw`\bsshpass\b${ARGS}`, "g");
 const LOGIN_SEGMENT = new RegExp(String.raw`\b(?:login|signin)\b${ARGS}`, "g");

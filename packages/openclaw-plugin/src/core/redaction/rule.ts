@@ -71,5 +71,8 @@ export function withinSegments(text: string, segmentRe: RegExp, inner: (segment:
   return text.replace(segmentRe, (segment) => inner(segment));
 }
 
+/** One command with its arguments: to `;`, `|`, `&` or the end of the line. */
+export const ARGS = String.raw`[^\n;|&]*`;
+
 /** One command-line word: a quoted string (maybe unterminated) or a run of non-space characters. */
 export const WORD = String.raw`(?:"[^"\n]*"?|'[^'\n]*'?|[^\s"']+)`;
