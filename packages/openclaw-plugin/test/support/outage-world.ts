@@ -8,7 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BoxState, LiveStatusV1 } from "@live-status/contract";
 import { LIVE_STATUS_POST_TYPE } from "@live-status/contract";
-import { assertServedAccordingToSpec, type FakePost } from "@live-status/fake-mattermost";
+import {
+  assertServedAccordingToSpec,
+  type FakeMattermostOptions,
+  type FakePost,
+} from "@live-status/fake-mattermost";
 import { expect } from "vitest";
 import { SqliteLedger } from "../../src/adapters/storage/sqlite-ledger.ts";
 import type { LiveEvent } from "../../src/core/events.ts";
@@ -43,8 +47,10 @@ export interface OutageWorld {
   close(): Promise<void>;
 }
 
-export async function startOutageWorld(): Promise<OutageWorld> {
-  const wire = await startWire();
+export async function startOutageWorld(
+  settings: Omit<FakeMattermostOptions, "now"> = {},
+): Promise<OutageWorld> {
+  const wire = await startWire(settings);
   const dir = await mkdtemp(join(tmpdir(), "live-status-outage-"));
   const file = join(dir, "ledger.sqlite");
   const channelId = wire.fake.addChannel("O", "ops").id;
@@ -105,14 +111,19 @@ export async function startOutageWorld(): Promise<OutageWorld> {
  * A fresh world for every test of the file; after each test every request, answer and WebSocket event
  * is held to the Mattermost API description, then the world is closed.
  */
-export function useOutageWorld(): Omit<OutageWorld, "close"> {
-  return perTest(startOutageWorld, async (world) => {
-    try {
-      assertServedAccordingToSpec(world.wire.fake);
-    } finally {
-      await world.close();
-    }
-  });
+export function useOutageWorld(
+  settings: Omit<FakeMattermostOptions, "now"> = {},
+): Omit<OutageWorld, "close"> {
+  return perTest(
+    () => startOutageWorld(settings),
+    async (world) => {
+      try {
+        assertServedAccordingToSpec(world.wire.fake);
+      } finally {
+        await world.close();
+      }
+    },
+  );
 }
 
 export function stateOf(post: FakePost | undefined): BoxState | undefined {
